@@ -1,0 +1,3 @@
+export * from './eventline-error';
+export * from './error-kinds';
+export * from './log-errors';

@@ -1,0 +1,74 @@
+import { ConflictError, NotFoundError, ValidationError } from './error-kinds';
+
+export class UnknownTopicError extends NotFoundError {
+  constructor(topic: string) {
+    super(`Topic "${topic}" does not exist. Create it first (createTopics) or check the name.`, { topic }, 'UNKNOWN_TOPIC');
+  }
+}
+
+export class PartitionOutOfRangeError extends ValidationError {
+  constructor(topic: string, partition: number, partitions: number) {
+    super(
+      `Partition ${partition} is out of range for topic "${topic}": it has partitions 0..${partitions - 1}.`,
+      { topic, partition, partitions },
+      'PARTITION_OUT_OF_RANGE',
+    );
+  }
+}
+
+export class RecordTooLargeError extends ValidationError {
+  constructor(topic: string, size: number, max: number) {
+    super(
+      `A record of ${size} bytes exceeds max.message.bytes=${max} of topic "${topic}". Split the record or raise the topic's limit.`,
+      { topic, size, max },
+      'RECORD_TOO_LARGE',
+    );
+  }
+}
+
+export class InvalidConfigError extends ValidationError {
+  constructor(message: string, details?: Record<string, unknown>) {
+    super(message, details, 'INVALID_CONFIG');
+  }
+}
+
+export class TopicAlreadyExistsError extends ConflictError {
+  constructor(topic: string, reason = 'with a different configuration') {
+    super('TOPIC_ALREADY_EXISTS', `Topic "${topic}" already exists ${reason}. Describe it, or choose another name.`, {
+      topic,
+    });
+  }
+}
+
+/** Optimistic concurrency: the key moved on since the writer read it. Reload and decide again. */
+export class ConcurrencyError extends ConflictError {
+  constructor(topic: string, key: string, expectedVersion: number, actualVersion: number) {
+    super(
+      'CONCURRENCY_CONFLICT',
+      `"${key}" in "${topic}" is at version ${actualVersion}, not ${expectedVersion} as expected: another writer won. Reload and retry.`,
+      { topic, key, expectedVersion, actualVersion },
+    );
+  }
+}
+
+/** A consumer-group member acted with an old generation: its partitions may belong to someone else now. */
+export class StaleGenerationError extends ConflictError {
+  constructor(groupId: string, memberId: string, generation: number, current: number) {
+    super(
+      'ILLEGAL_GENERATION',
+      `Member "${memberId}" of group "${groupId}" used generation ${generation}, but the group is at ${current}. Rejoin and re-read your assignment.`,
+      { groupId, memberId, generation, current },
+    );
+  }
+}
+
+/** The member is not (or no longer) in the group, e.g. it missed its session timeout. */
+export class UnknownMemberError extends ConflictError {
+  constructor(groupId: string, memberId: string) {
+    super(
+      'UNKNOWN_MEMBER_ID',
+      `Member "${memberId}" is not in group "${groupId}" (it left or its session expired). Join again.`,
+      { groupId, memberId },
+    );
+  }
+}
