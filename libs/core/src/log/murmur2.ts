@@ -18,17 +18,14 @@ export function murmur2(data: Uint8Array): number {
     h = Math.imul(h, m);
     h ^= k;
   }
+  // The tail: 1-3 bytes left over, added high byte first (Java's fall-through switch).
   const tail = length & ~3;
-  switch (length % 4) {
-    case 3:
-      h ^= data[tail + 2] << 16;
-    // falls through
-    case 2:
-      h ^= data[tail + 1] << 8;
-    // falls through
-    case 1:
-      h ^= data[tail];
-      h = Math.imul(h, m);
+  const rest = length % 4;
+  if (rest === 3) h ^= data[tail + 2] << 16;
+  if (rest >= 2) h ^= data[tail + 1] << 8;
+  if (rest >= 1) {
+    h ^= data[tail];
+    h = Math.imul(h, m);
   }
   h ^= h >>> 13;
   h = Math.imul(h, m);
