@@ -1,0 +1,98 @@
+import type Database from 'better-sqlite3';
+import { LogRecord, PartitionOffsets, PartitionOutOfRangeError, ReadOptions, ValidationError } from '@eventline/core';
+import { StoredTopic } from './topic-catalog';
+
+interface RecordRow {
+  partition: number;
+  offset: number;
+  key: string | null;
+  key_version: number | null;
+  value: Buffer | null;
+  headers: string | null;
+  timestamp: number;
+}
+
+const NO_HEADERS = Object.freeze({});
+export const DEFAULT_MAX_RECORDS = 500;
+const DEFAULT_MAX_BYTES = 1_048_576;
+
+/** Reads records by offset or by key; every query is an index range scan (see schema.ts). */
+export class LogReader {
+  private readonly statements;
+
+  constructor(db: Database.Database) {
+    this.statements = {
+      byOffset: db.prepare(
+        `SELECT partition, offset, key, key_version, value, headers, timestamp FROM records
+         WHERE topic_id = ? AND partition = ? AND offset >= ? ORDER BY offset LIMIT ?`,
+      ),
+      byKey: db.prepare(
+        `SELECT partition, offset, key, key_version, value, headers, timestamp FROM records INDEXED BY records_by_key
+         WHERE topic_id = ? AND key = ? AND key_version > ? ORDER BY key_version`,
+      ),
+      version: db.prepare('SELECT version FROM key_versions WHERE topic_id = ? AND key = ?').pluck(),
+      offsets: db.prepare(
+        'SELECT partition, begin_offset, end_offset FROM partitions WHERE topic_id = ? ORDER BY partition',
+      ),
+    };
+  }
+
+  read(topic: StoredTopic, partition: number, offset: number, options: ReadOptions = {}): LogRecord[] {
+    if (!Number.isInteger(partition) || partition < 0 || partition >= topic.partitions) {
+      throw new PartitionOutOfRangeError(topic.name, partition, topic.partitions);
+    }
+    if (!Number.isSafeInteger(offset) || offset < 0) {
+      throw new ValidationError(`Offset must be a whole number ≥ 0, got ${offset}.`, { topic: topic.name, offset });
+    }
+    const maxRecords = positive(options.maxRecords, DEFAULT_MAX_RECORDS, 'maxRecords');
+    const maxBytes = positive(options.maxBytes, DEFAULT_MAX_BYTES, 'maxBytes');
+    const out: LogRecord[] = [];
+    let bytes = 0;
+    for (const row of this.statements.byOffset.iterate(topic.id, partition, offset, maxRecords) as Iterable<RecordRow>) {
+      out.push(toRecord(topic.name, row));
+      bytes += row.value?.length ?? 0;
+      if (bytes >= maxBytes) break;
+    }
+    return out;
+  }
+
+  readKey(topic: StoredTopic, key: string, afterVersion: number): LogRecord[] {
+    if (typeof key !== 'string') throw new ValidationError('A key must be a string.', { topic: topic.name });
+    if (!Number.isSafeInteger(afterVersion) || afterVersion < 0) {
+      throw new ValidationError(`afterVersion must be a whole number ≥ 0, got ${afterVersion}.`, { key });
+    }
+    return (this.statements.byKey.all(topic.id, key, afterVersion) as RecordRow[]).map((r) => toRecord(topic.name, r));
+  }
+
+  keyVersion(topic: StoredTopic, key: string): number {
+    return (this.statements.version.get(topic.id, key) as number | undefined) ?? 0;
+  }
+
+  offsets(topic: StoredTopic): PartitionOffsets[] {
+    const rows = this.statements.offsets.all(topic.id) as Array<{
+      partition: number;
+      begin_offset: number;
+      end_offset: number;
+    }>;
+    return rows.map((r) => ({ topic: topic.name, partition: r.partition, beginOffset: r.begin_offset, endOffset: r.end_offset }));
+  }
+}
+
+function toRecord(topic: string, row: RecordRow): LogRecord {
+  return {
+    topic,
+    partition: row.partition,
+    offset: row.offset,
+    key: row.key,
+    value: row.value,
+    headers: row.headers === null ? NO_HEADERS : Object.freeze(JSON.parse(row.headers)),
+    timestamp: row.timestamp,
+    keyVersion: row.key_version,
+  };
+}
+
+function positive(value: number | undefined, fallback: number, name: string): number {
+  if (value === undefined) return fallback;
+  if (!Number.isSafeInteger(value) || value < 1) throw new ValidationError(`${name} must be a whole number ≥ 1.`, { [name]: value });
+  return value;
+}
