@@ -1,0 +1,37 @@
+import { ContractContext } from './event-log-contract';
+import { readAll, text } from './contract-helpers';
+
+export function compactionContract(ctx: ContractContext): void {
+  it('keeps the latest record of every key at its original offset, and drops expired tombstones', async () => {
+    const topic = ctx.topicName('compact');
+    await ctx
+      .log()
+      .createTopics([
+        {
+          name: topic,
+          partitions: 2,
+          config: { cleanupPolicy: 'compact', minCompactionLagMs: 0, deleteRetentionMs: 0 },
+        },
+      ]);
+    const keys = ['a', 'b', 'c', 'd', 'e'];
+    for (let round = 0; round < 4; round++) {
+      await ctx.log().append({ records: keys.map((key) => ({ topic, key, value: text(`${key}${round}`) })) });
+    }
+    await ctx.log().append({ records: [{ topic, key: 'e', value: null }] });
+    const before = await readAll(ctx.log(), topic);
+    const latest = new Map(before.map((r) => [r.key, r]));
+
+    await ctx.factory.clean(ctx.log(), topic);
+
+    const after = (await readAll(ctx.log(), topic)).filter((r) => r.key !== null && keys.includes(r.key));
+    expect(after.map((r) => [r.key, r.partition, r.offset, r.value?.toString()])).toEqual(
+      ['a', 'b', 'c', 'd']
+        .map((k) => latest.get(k))
+        .sort((x, y) => x!.partition - y!.partition || x!.offset - y!.offset)
+        .map((r) => [r!.key, r!.partition, r!.offset, r!.value?.toString()]),
+    );
+    // Offsets never change: the end offsets stay where they were.
+    const ends = (await ctx.log().offsets(topic)).map((o) => o.endOffset);
+    expect(ends.reduce((a, b) => a + b, 0)).toBeGreaterThanOrEqual(before.length);
+  });
+}
