@@ -56,11 +56,16 @@ export function planAppend(
     }
     const headers = encodeHeaders(r.headers, i);
     const size =
-      (r.key === null ? 0 : Buffer.byteLength(r.key)) + (r.value?.length ?? 0) + (headers ? Buffer.byteLength(headers) : 0);
-    if (size > topic.config.maxMessageBytes) throw new RecordTooLargeError(topic.name, size, topic.config.maxMessageBytes);
+      (r.key === null ? 0 : Buffer.byteLength(r.key)) +
+      (r.value?.length ?? 0) +
+      (headers ? Buffer.byteLength(headers) : 0);
+    if (size > topic.config.maxMessageBytes)
+      throw new RecordTooLargeError(topic.name, size, topic.config.maxMessageBytes);
     const timestamp = r.timestamp ?? now;
     if (!Number.isSafeInteger(timestamp) || timestamp < 0) {
-      throw new ValidationError(`records[${i}].timestamp must be milliseconds since the epoch.`, { index: i });
+      throw new ValidationError(`records[${i}].timestamp must be milliseconds since the epoch.`, {
+        index: i,
+      });
     }
     const value = r.value === null ? null : Buffer.isBuffer(r.value) ? r.value : Buffer.from(r.value);
     return { topicId: topic.id, topic: topic.name, partition, key: r.key, value, headers, timestamp };
@@ -68,7 +73,9 @@ export function planAppend(
   const expectations = (request.expectations ?? []).map((e, i): PlannedExpectation => {
     const topic = catalog.get(e.topic);
     if (typeof e.key !== 'string' || !Number.isSafeInteger(e.version) || e.version < 0) {
-      throw new ValidationError(`expectations[${i}] needs a string key and a whole version ≥ 0.`, { index: i });
+      throw new ValidationError(`expectations[${i}] needs a string key and a whole version ≥ 0.`, {
+        index: i,
+      });
     }
     return { topicId: topic.id, expectation: e };
   });

@@ -1,5 +1,11 @@
 import type Database from 'better-sqlite3';
-import { LogRecord, PartitionOffsets, PartitionOutOfRangeError, ReadOptions, ValidationError } from '@eventline/core';
+import {
+  LogRecord,
+  PartitionOffsets,
+  PartitionOutOfRangeError,
+  ReadOptions,
+  ValidationError,
+} from '@eventline/core';
 import { StoredTopic } from './topic-catalog';
 
 interface RecordRow {
@@ -42,13 +48,21 @@ export class LogReader {
       throw new PartitionOutOfRangeError(topic.name, partition, topic.partitions);
     }
     if (!Number.isSafeInteger(offset) || offset < 0) {
-      throw new ValidationError(`Offset must be a whole number ≥ 0, got ${offset}.`, { topic: topic.name, offset });
+      throw new ValidationError(`Offset must be a whole number ≥ 0, got ${offset}.`, {
+        topic: topic.name,
+        offset,
+      });
     }
     const maxRecords = positive(options.maxRecords, DEFAULT_MAX_RECORDS, 'maxRecords');
     const maxBytes = positive(options.maxBytes, DEFAULT_MAX_BYTES, 'maxBytes');
     const out: LogRecord[] = [];
     let bytes = 0;
-    for (const row of this.statements.byOffset.iterate(topic.id, partition, offset, maxRecords) as Iterable<RecordRow>) {
+    for (const row of this.statements.byOffset.iterate(
+      topic.id,
+      partition,
+      offset,
+      maxRecords,
+    ) as Iterable<RecordRow>) {
       out.push(toRecord(topic.name, row));
       bytes += row.value?.length ?? 0;
       if (bytes >= maxBytes) break;
@@ -61,7 +75,9 @@ export class LogReader {
     if (!Number.isSafeInteger(afterVersion) || afterVersion < 0) {
       throw new ValidationError(`afterVersion must be a whole number ≥ 0, got ${afterVersion}.`, { key });
     }
-    return (this.statements.byKey.all(topic.id, key, afterVersion) as RecordRow[]).map((r) => toRecord(topic.name, r));
+    return (this.statements.byKey.all(topic.id, key, afterVersion) as RecordRow[]).map((r) =>
+      toRecord(topic.name, r),
+    );
   }
 
   keyVersion(topic: StoredTopic, key: string): number {
@@ -74,7 +90,12 @@ export class LogReader {
       begin_offset: number;
       end_offset: number;
     }>;
-    return rows.map((r) => ({ topic: topic.name, partition: r.partition, beginOffset: r.begin_offset, endOffset: r.end_offset }));
+    return rows.map((r) => ({
+      topic: topic.name,
+      partition: r.partition,
+      beginOffset: r.begin_offset,
+      endOffset: r.end_offset,
+    }));
   }
 }
 
@@ -93,6 +114,7 @@ function toRecord(topic: string, row: RecordRow): LogRecord {
 
 function positive(value: number | undefined, fallback: number, name: string): number {
   if (value === undefined) return fallback;
-  if (!Number.isSafeInteger(value) || value < 1) throw new ValidationError(`${name} must be a whole number ≥ 1.`, { [name]: value });
+  if (!Number.isSafeInteger(value) || value < 1)
+    throw new ValidationError(`${name} must be a whole number ≥ 1.`, { [name]: value });
   return value;
 }

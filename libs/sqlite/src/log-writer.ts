@@ -101,14 +101,18 @@ export class LogWriter {
       const tp = `${r.topicId}:${r.partition}`;
       let cursor = nextOffsets.get(tp);
       if (!cursor) {
-        cursor = { topicId: r.topicId, partition: r.partition, next: s.endOffset.get(r.topicId, r.partition) as number };
+        cursor = {
+          topicId: r.topicId,
+          partition: r.partition,
+          next: s.endOffset.get(r.topicId, r.partition) as number,
+        };
         nextOffsets.set(tp, cursor);
       }
       const offset = cursor.next++;
       let keyVersion: number | null = null;
       if (r.key !== null) {
         const vk = `${r.topicId}\u0000${r.key}`;
-        keyVersion = (versions.get(vk) ?? ((s.version.get(r.topicId, r.key) as number | undefined) ?? 0)) + 1;
+        keyVersion = (versions.get(vk) ?? (s.version.get(r.topicId, r.key) as number | undefined) ?? 0) + 1;
         versions.set(vk, keyVersion);
         s.upsertVersion.run(r.topicId, r.key, keyVersion, r.partition, offset);
       }

@@ -93,7 +93,12 @@ export class SqliteEventLog implements EventLog {
     }
   }
 
-  async read(topic: string, partition: number, offset: number, options: ReadOptions = {}): Promise<LogRecord[]> {
+  async read(
+    topic: string,
+    partition: number,
+    offset: number,
+    options: ReadOptions = {},
+  ): Promise<LogRecord[]> {
     this.ensureOpen();
     const stored = this.catalog.get(topic);
     const deadline = Date.now() + (options.maxWaitMs ?? 0);
@@ -136,7 +141,12 @@ export class SqliteEventLog implements EventLog {
     this.groups.leave(groupId, memberId);
   }
 
-  async commitOffsets(groupId: string, memberId: string, generation: number, offsets: readonly OffsetCommit[]): Promise<void> {
+  async commitOffsets(
+    groupId: string,
+    memberId: string,
+    generation: number,
+    offsets: readonly OffsetCommit[],
+  ): Promise<void> {
     this.ensureOpen();
     this.groups.commitOffsets(groupId, memberId, generation, offsets);
   }
@@ -172,7 +182,8 @@ export class SqliteEventLog implements EventLog {
   }
 
   private ensureOpen(): void {
-    if (this.closed) throw new UnavailableError('This SqliteEventLog is closed. Open a new one.', {}, 'LOG_CLOSED');
+    if (this.closed)
+      throw new UnavailableError('This SqliteEventLog is closed. Open a new one.', {}, 'LOG_CLOSED');
   }
 }
 

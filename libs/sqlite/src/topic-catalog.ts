@@ -37,7 +37,12 @@ export class TopicCatalog {
             if (!sameTopic(existing, topic)) throw new TopicAlreadyExistsError(topic.name);
             continue;
           }
-          const { lastInsertRowid } = insertTopic.run(topic.name, topic.partitions, JSON.stringify(topic.config), now);
+          const { lastInsertRowid } = insertTopic.run(
+            topic.name,
+            topic.partitions,
+            JSON.stringify(topic.config),
+            now,
+          );
           for (let p = 0; p < topic.partitions; p++) insertPartition.run(lastInsertRowid, p);
         }
       })
@@ -54,7 +59,8 @@ export class TopicCatalog {
   find(name: string): StoredTopic | undefined {
     const cached = this.cache.get(name);
     if (cached) return cached;
-    const row = this.byName.get(name) as { id: number; name: string; partitions: number; config: string } | undefined;
+    const row = this.byName.get(name) as
+      { id: number; name: string; partitions: number; config: string } | undefined;
     if (!row) return undefined;
     const topic: StoredTopic = Object.freeze({
       id: row.id,
@@ -73,7 +79,9 @@ export class TopicCatalog {
 }
 
 function sameTopic(a: TopicDescription, b: TopicDescription): boolean {
-  return a.partitions === b.partitions && JSON.stringify(sortKeys(a.config)) === JSON.stringify(sortKeys(b.config));
+  return (
+    a.partitions === b.partitions && JSON.stringify(sortKeys(a.config)) === JSON.stringify(sortKeys(b.config))
+  );
 }
 
 function sortKeys(o: object): Record<string, unknown> {

@@ -2,7 +2,11 @@ import { ConflictError, NotFoundError, ValidationError } from './error-kinds';
 
 export class UnknownTopicError extends NotFoundError {
   constructor(topic: string) {
-    super(`Topic "${topic}" does not exist. Create it first (createTopics) or check the name.`, { topic }, 'UNKNOWN_TOPIC');
+    super(
+      `Topic "${topic}" does not exist. Create it first (createTopics) or check the name.`,
+      { topic },
+      'UNKNOWN_TOPIC',
+    );
   }
 }
 
@@ -34,9 +38,13 @@ export class InvalidConfigError extends ValidationError {
 
 export class TopicAlreadyExistsError extends ConflictError {
   constructor(topic: string, reason = 'with a different configuration') {
-    super('TOPIC_ALREADY_EXISTS', `Topic "${topic}" already exists ${reason}. Describe it, or choose another name.`, {
-      topic,
-    });
+    super(
+      'TOPIC_ALREADY_EXISTS',
+      `Topic "${topic}" already exists ${reason}. Describe it, or choose another name.`,
+      {
+        topic,
+      },
+    );
   }
 }
 

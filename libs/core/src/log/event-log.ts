@@ -1,11 +1,5 @@
 import { TopicDescription, TopicSpec } from './topic';
-import {
-  AppendRequest,
-  AppendResult,
-  LogRecord,
-  PartitionOffsets,
-  ReadOptions,
-} from './record';
+import { AppendRequest, AppendResult, LogRecord, PartitionOffsets, ReadOptions } from './record';
 import {
   CommittedOffset,
   GroupAssignment,
@@ -48,7 +42,12 @@ export interface EventLog {
   heartbeat(groupId: string, memberId: string, generation: number): Promise<HeartbeatResult>;
   leaveGroup(groupId: string, memberId: string): Promise<void>;
   /** Offsets are "next to read" (Kafka's convention). Rejected with StaleGenerationError / UnknownMemberError if the member was fenced. */
-  commitOffsets(groupId: string, memberId: string, generation: number, offsets: readonly OffsetCommit[]): Promise<void>;
+  commitOffsets(
+    groupId: string,
+    memberId: string,
+    generation: number,
+    offsets: readonly OffsetCommit[],
+  ): Promise<void>;
   fetchOffsets(groupId: string, topic?: string): Promise<CommittedOffset[]>;
   describeGroup(groupId: string): Promise<GroupDescription>;
   listGroups(): Promise<string[]>;
