@@ -166,6 +166,17 @@ export class SqliteEventLog implements EventLog {
     return this.groups.list();
   }
 
+  /** What durability this connection really runs with, read back from SQLite. */
+  storage(): { file: string; journalMode: string; synchronous: string } {
+    this.ensureOpen();
+    const codes = ['OFF', 'NORMAL', 'FULL', 'EXTRA'];
+    return {
+      file: this.db.name,
+      journalMode: String(this.db.pragma('journal_mode', { simple: true })),
+      synchronous: codes[this.db.pragma('synchronous', { simple: true }) as number],
+    };
+  }
+
   /** Compacts and applies retention now (all topics, or one); the background cleaner does the same periodically. */
   async clean(topic?: string): Promise<CleanerStats> {
     this.ensureOpen();
