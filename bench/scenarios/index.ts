@@ -1,0 +1,2 @@
+/** Every scenario module registers itself on import; the order here is the run order. */
+import './log';
