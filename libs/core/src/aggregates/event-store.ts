@@ -1,0 +1,177 @@
+import { randomUUID } from 'crypto';
+import { EventClass, isEventClass } from '../events/event-class';
+import { EventEnvelope } from '../events/event-envelope';
+import { attachEventMetadata, EventMetadata } from '../events/event-metadata';
+import { DefinitionError } from '../errors';
+import { EventLog } from '../log/event-log';
+import { AppendResult, KeyExpectation, ProducerRecord, RecordPosition } from '../log/record';
+import { TopicSpec } from '../log/topic';
+import { MessageContexts } from '../messaging/message-context';
+import { StagedStream, StreamWrite, UnitOfWork } from '../messaging/unit-of-work';
+import { EventSerializer } from '../serialization/event-serializer';
+import { EventTypeRegistry } from '../serialization/event-type-registry';
+import { Upcaster } from '../serialization/upcaster';
+import { UpcasterChain } from '../serialization/upcaster-chain';
+import { AggregateClass, AggregateDefinition, defineAggregate, isAggregateClass } from './aggregate-definition';
+import { AggregateInternals, AggregateRoot } from './aggregate-root';
+import { AggregateRepository } from './aggregate-repository';
+import { snapshotDue } from './snapshot-policy';
+import { SnapshotCodec } from './snapshot-codec';
+
+export interface EventStoreOptions {
+  readonly log: EventLog;
+  /** Aggregate classes and extra event classes (events without an @Evolve handler). More can be registered later. */
+  readonly types?: readonly (AggregateClass | EventClass)[];
+  readonly upcasters?: readonly Upcaster[];
+  /** Default snapshot policy: a snapshot every N events (default 100; 0 = none). @Aggregate can override it. */
+  readonly snapshotEvery?: number;
+  /** Partitions of topics this store creates (default 8). */
+  readonly partitions?: number;
+  readonly clock?: () => number;
+}
+
+/** What one atomic append wrote. */
+export interface CommitResult {
+  /** Positions of the appended events, in append order. */
+  readonly positions: readonly RecordPosition[];
+  readonly writes: readonly StreamWrite[];
+  readonly events: readonly EventEnvelope[];
+  /** Positions of the extra records, in the order given. */
+  readonly extraPositions: readonly RecordPosition[];
+}
+
+export interface CommitExtras {
+  readonly records: readonly ProducerRecord[];
+  readonly expectations: readonly KeyExpectation[];
+}
+
+/**
+ * The event-sourcing layer over an EventLog: knows aggregates and event types, hands out repositories,
+ * turns saved aggregates into records and commits them atomically.
+ *
+ * @example
+ * const store = new EventStore({ log, types: [Account] });
+ * await store.provisionTopics();
+ * const accounts = store.repository(Account);
+ */
+export class EventStore {
+  readonly serializer: EventSerializer;
+  /** Called with the events of every successful commit (the Nest module wires it to the EventBus). */
+  publisher: (events: readonly EventEnvelope[]) => void = () => undefined;
+  private readonly definitions = new Map<AggregateClass, AggregateDefinition>();
+  private readonly clock: () => number;
+  private readonly snapshotEvery: number;
+  readonly partitions: number;
+
+  constructor(readonly options: EventStoreOptions) {
+    this.serializer = new EventSerializer(new EventTypeRegistry(), new UpcasterChain(options.upcasters ?? []));
+    this.clock = options.clock ?? Date.now;
+    this.snapshotEvery = options.snapshotEvery ?? 100;
+    this.partitions = options.partitions ?? 8;
+    for (const type of options.types ?? []) this.register(type);
+  }
+
+  get log(): EventLog {
+    return this.options.log;
+  }
+
+  /** Registers an aggregate class (with the event classes of its @Evolve handlers) or an event class. */
+  register(type: AggregateClass | EventClass): void {
+    if (isAggregateClass(type)) this.definition(type as AggregateClass);
+    else if (isEventClass(type)) this.serializer.registry.register(type);
+    else throw new DefinitionError(`${(type as { name?: string }).name} is neither an @Aggregate nor an @Event class.`);
+  }
+
+  registerUpcaster(upcaster: Upcaster): void {
+    this.serializer.upcasters.register(upcaster);
+  }
+
+  definition<T extends AggregateRoot>(cls: AggregateClass<T>): AggregateDefinition<T> {
+    let definition = this.definitions.get(cls);
+    if (!definition) {
+      definition = defineAggregate(cls, { snapshotEvery: this.snapshotEvery, partitions: this.partitions });
+      for (const event of definition.eventClasses) this.serializer.registry.register(event);
+      this.definitions.set(cls, definition);
+    }
+    return definition as AggregateDefinition<T>;
+  }
+
+  aggregates(): AggregateDefinition[] {
+    return [...this.definitions.values()];
+  }
+
+  repository<T extends AggregateRoot>(cls: AggregateClass<T>): AggregateRepository<T> {
+    return new AggregateRepository(this, cls);
+  }
+
+  /** `<aggregate>.events` (delete, retention forever) and `<aggregate>.state` (compacted) of every registered aggregate. */
+  topicSpecs(): TopicSpec[] {
+    return this.aggregates().flatMap((d) => [
+      { name: d.eventsTopic, partitions: d.partitions, config: { cleanupPolicy: 'delete', retentionMs: -1 } },
+      { name: d.stateTopic, partitions: d.partitions, config: { cleanupPolicy: 'compact' } },
+    ]);
+  }
+
+  /** Turns an aggregate's pending events (and a due snapshot) into a staged stream, draining them from the aggregate. */
+  stage(aggregate: AggregateRoot): StagedStream {
+    const definition = this.definition(aggregate.constructor as AggregateClass);
+    const expectedVersion = AggregateInternals.persistedVersion(aggregate);
+    const context = MessageContexts.current();
+    const timestamp = this.clock();
+    const pending = AggregateInternals.drain(aggregate);
+    const events = pending.map(({ event, headers }, i) => {
+      const metadata: EventMetadata = {
+        eventId: randomUUID(),
+        type: this.serializer.registry.definitionOf(event).type,
+        schemaVersion: this.serializer.registry.definitionOf(event).version,
+        aggregate: definition.name,
+        aggregateId: aggregate.id,
+        aggregateVersion: expectedVersion + i + 1,
+        timestamp,
+        correlationId: context?.correlationId ?? randomUUID(),
+        causationId: context?.messageId ?? null,
+        headers: { ...(context?.headers ?? {}), ...headers },
+      };
+      const { value, headers: recordHeaders } = this.serializer.serialize(event, metadata);
+      const record: ProducerRecord = { topic: definition.eventsTopic, key: aggregate.id, value, headers: recordHeaders, timestamp };
+      return { event, metadata, record };
+    });
+    const toVersion = expectedVersion + events.length;
+    const snapshot = snapshotDue(definition.snapshotEvery, expectedVersion, toVersion)
+      ? SnapshotCodec.encode(definition, aggregate, toVersion, timestamp)
+      : null;
+    return { aggregate: definition.name, id: aggregate.id, topic: definition.eventsTopic, expectedVersion, events, snapshot };
+  }
+
+  /** Appends a unit of work (plus extra records such as the idempotency record) atomically, then publishes its events. */
+  async commit(unit: UnitOfWork, extras: CommitExtras = { records: [], expectations: [] }): Promise<CommitResult> {
+    const staged = unit.staged();
+    const records: ProducerRecord[] = [];
+    const eventIndexes: number[] = [];
+    for (const stream of staged) {
+      for (const e of stream.events) eventIndexes.push(records.push(e.record) - 1);
+      if (stream.snapshot) records.push(stream.snapshot);
+    }
+    const extraStart = records.length;
+    records.push(...extras.records);
+    const expectations = [...unit.expectations(), ...extras.expectations];
+    if (records.length === 0) return { positions: [], writes: [], events: [], extraPositions: [] };
+    const result: AppendResult = await this.log.append({ records, expectations });
+    const positions = eventIndexes.map((i) => toPosition(result.records[i]));
+    const events = staged.flatMap((s) => s.events).map((e, i): EventEnvelope => {
+      attachEventMetadata(e.event, e.metadata);
+      return { event: e.event, metadata: e.metadata, position: positions[i] };
+    });
+    this.publisher(events);
+    return {
+      positions,
+      writes: unit.writes(),
+      events,
+      extraPositions: result.records.slice(extraStart).map(toPosition),
+    };
+  }
+}
+
+function toPosition(r: RecordPosition): RecordPosition {
+  return { topic: r.topic, partition: r.partition, offset: r.offset };
+}

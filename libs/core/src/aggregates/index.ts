@@ -1,0 +1,7 @@
+export * from './aggregate-root';
+export * from './aggregate-definition';
+export * from './aggregate-repository';
+export * from './event-store';
+export * from './snapshot-policy';
+export { SnapshotCodec } from './snapshot-codec';
+export type { DecodedSnapshot } from './snapshot-codec';

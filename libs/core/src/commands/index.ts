@@ -1,0 +1,7 @@
+export * from './command-options';
+export * from './command-receipt';
+export * from './command-validator';
+export * from './command-pipeline';
+export * from './idempotency-store';
+export * from './payload-hash';
+export * from './position-token';

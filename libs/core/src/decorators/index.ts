@@ -1,0 +1,4 @@
+export * from './constants';
+export * from './event.decorator';
+export * from './aggregate.decorator';
+export * from './evolve.decorator';

@@ -1,0 +1,40 @@
+import { RecordHeaders } from '../log/record';
+
+/** What is known about one event besides its payload. Written to record headers; read back with the event. */
+export interface EventMetadata {
+  readonly eventId: string;
+  /** Stable type name from @Event. */
+  readonly type: string;
+  /** Schema version the event was written with (the class's current version once upcast on read). */
+  readonly schemaVersion: number;
+  readonly aggregate: string;
+  readonly aggregateId: string;
+  /** 1-based position of the event in its aggregate's stream (the keyVersion in `<aggregate>.events`). */
+  readonly aggregateVersion: number;
+  /** Milliseconds since the epoch. */
+  readonly timestamp: number;
+  /** Shared by everything one original request caused, across commands, events and reactions. */
+  readonly correlationId: string;
+  /** Id of the message (command or event) that directly caused this event; null if none is known. */
+  readonly causationId: string | null;
+  /** Headers the application attached (never starting with `eventline.`). */
+  readonly headers: RecordHeaders;
+}
+
+const metadataByEvent = new WeakMap<object, EventMetadata>();
+
+/** Associates metadata with a (frozen) event instance; used by the framework when it records or reads events. */
+export function attachEventMetadata(event: object, metadata: EventMetadata): void {
+  metadataByEvent.set(event, Object.freeze({ ...metadata, headers: Object.freeze({ ...metadata.headers }) }));
+}
+
+/**
+ * The metadata of an event that was loaded, appended or published by Eventline; undefined for an event
+ * the framework has not seen (e.g. one just constructed in a test).
+ *
+ * @example
+ * @EventsHandler(Deposited) class Audit { handle(e: Deposited) { log(eventMetadataOf(e)?.correlationId) } }
+ */
+export function eventMetadataOf(event: object): EventMetadata | undefined {
+  return metadataByEvent.get(event);
+}

@@ -1,0 +1,2 @@
+export * from './message-context';
+export * from './unit-of-work';
