@@ -1,0 +1,62 @@
+import { CleanerStatements } from './cleaner-statements';
+import { CompactionRule } from './cleanup-plan';
+
+interface ChunkRow {
+  offset: number;
+  key: string | null;
+  key_version: number | null;
+  tombstone: 0 | 1;
+  timestamp: number;
+  latest_partition: number | null;
+  latest_offset: number | null;
+}
+
+export interface CompactionProgress {
+  /** Last offset examined; the next chunk starts after it. */
+  readonly after: number;
+  readonly done: boolean;
+  readonly superseded: number;
+  readonly tombstones: number;
+}
+
+/**
+ * Compacts up to `limit` records of one partition after offset `after`; runs inside the caller's
+ * write transaction and decides only from what it reads there, so two cleaners (in any processes)
+ * can interleave chunks safely: a record once superseded stays superseded.
+ *
+ * Kafka compacts per partition, so "superseded" means a later record of the same key in the same
+ * partition. key_versions answers that from its primary key whenever the key's latest record is in
+ * this partition (the murmur2 default); keys moved by explicit partitions fall back to records_by_key.
+ */
+export function compactChunk(
+  s: CleanerStatements,
+  topicId: number,
+  partition: number,
+  after: number,
+  limit: number,
+  rule: CompactionRule,
+): CompactionProgress {
+  const rows = s.compactionChunk.all(topicId, partition, after, limit) as ChunkRow[];
+  let superseded = 0;
+  let tombstones = 0;
+  let cursor = after;
+  for (const row of rows) {
+    // Kafka's un-cleanable head: everything from the first record younger than the lag on.
+    if (row.timestamp > rule.headAfter) return { after: cursor, done: true, superseded, tombstones };
+    cursor = row.offset;
+    // Unkeyed records cannot be superseded; Kafka refuses them on compacted topics, we keep them.
+    if (row.key === null) continue;
+    const latest =
+      row.latest_partition === partition
+        ? row.latest_offset
+        : (s.latestInPartition.get(topicId, row.key, partition) as { offset: number } | undefined)?.offset;
+    if (latest === null || latest === undefined) continue;
+    if (row.offset < latest) {
+      superseded += s.deleteRecord.run(topicId, partition, row.offset).changes;
+    } else if (row.tombstone === 1 && row.timestamp <= rule.tombstonesUntil) {
+      tombstones += s.deleteRecord.run(topicId, partition, row.offset).changes;
+      superseded += s.deleteShadowed.run(topicId, row.key, row.key_version, partition).changes;
+    }
+  }
+  return { after: cursor, done: rows.length < limit, superseded, tombstones };
+}
