@@ -112,6 +112,13 @@ export class EventStore {
     ]);
   }
 
+  /** Creates the missing topics of every registered aggregate (plus `extra`); existing topics keep their configuration. */
+  async provisionTopics(extra: readonly TopicSpec[] = []): Promise<void> {
+    const existing = new Set((await this.log.listTopics()).map((t) => t.name));
+    const missing = [...this.topicSpecs(), ...extra].filter((s) => !existing.has(s.name));
+    if (missing.length > 0) await this.log.createTopics(missing);
+  }
+
   /** Turns an aggregate's pending events (and a due snapshot) into a staged stream, draining them from the aggregate. */
   stage(aggregate: AggregateRoot): StagedStream {
     const definition = this.definition(aggregate.constructor as AggregateClass);

@@ -1,0 +1,20 @@
+import { ValidatorOptions } from 'class-validator';
+import { EventLog } from '../log/event-log';
+import { Upcaster } from '../serialization/upcaster';
+import { EventlineEngine } from './eventline-engine';
+
+export interface EventlineModuleOptions {
+  /** Where the log lives: an engine (opened and closed by the module) or an EventLog you own. */
+  readonly engine: EventlineEngine | EventLog;
+  /** Partitions of the topics created at start-up (default 8); `@Aggregate({ partitions })` overrides per aggregate. */
+  readonly partitions?: number;
+  /** A snapshot every N events (default 100; 0 = none); `@Aggregate({ snapshotEvery })` overrides per aggregate. */
+  readonly snapshotEvery?: number;
+  /** Re-run a command handler on fresh state this many times after losing a race (default 0: ConcurrencyError). */
+  readonly concurrencyRetries?: number;
+  /** class-validator options for commands (default `{ forbidUnknownValues: false }`). */
+  readonly validator?: ValidatorOptions;
+  /** Compacted topic of idempotency records (default `eventline.commands`). */
+  readonly commandsTopic?: string;
+  readonly upcasters?: readonly Upcaster[];
+}

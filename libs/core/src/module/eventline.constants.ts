@@ -1,0 +1,7 @@
+/** Injection token of the EventLog the module opened from its engine. */
+export const EVENT_LOG = Symbol('EVENTLINE_EVENT_LOG');
+
+/** Injection token of an aggregate's repository: `@Inject(getRepositoryToken(Account))` or `@InjectRepository(Account)`. */
+export function getRepositoryToken(aggregate: { name: string }): string {
+  return `${aggregate.name}EventlineRepository`;
+}
