@@ -14,7 +14,28 @@ const KAFKA_MURMUR2_VECTORS: Array<[Uint8Array, number]> = [
   [Uint8Array.from([0x61, 0x62, 0x63]), 479470107],
 ];
 
+/**
+ * Printed by kafka-clients 4.4.0's own Utils.murmur2 (run with the jars scripts/kafka fetches):
+ * key, murmur2, toPositive(murmur2) % 12 — the partition Kafka's default partitioner picks on 12 partitions.
+ */
+const KAFKA_CLIENT_PARTITIONS: Array<[string, number, number]> = [
+  ['account-1', 1835529620, 8],
+  ['a', -1563381124, 4],
+  ['kontø-ß-€', -982800490, 10],
+  ['', 275646681, 9],
+  ['3f2504e0-4f89-41d3-9a0c-0305e82c3301', -28123860, 8],
+  ['6ba7b810-9dad-11d1-80b4-00c04fd430c8', -610484791, 1],
+  ['c9bf9e57-1685-4c89-bafb-ff5af830be8a', -962323108, 4],
+  ['00000000-0000-0000-0000-000000000000', 713427837, 9],
+  ['ffffffff-ffff-ffff-ffff-ffffffffffff', -359870222, 6],
+];
+
 describe('murmur2 (Kafka-compatible)', () => {
+  it.each(KAFKA_CLIENT_PARTITIONS)('places %j where the Java client does', (key, hash, partition) => {
+    expect(murmur2(Buffer.from(key, 'utf8'))).toBe(hash);
+    expect(partitionForKey(key, 12)).toBe(partition);
+  });
+
   it.each(KAFKA_MURMUR2_VECTORS)('hashes %s like Kafka', (bytes, expected) => {
     expect(murmur2(bytes)).toBe(expected);
   });
