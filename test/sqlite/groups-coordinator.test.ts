@@ -61,6 +61,20 @@ describe('SQLite consumer groups', () => {
     );
   });
 
+  it('a rejoin that finds dead members rebalances', async () => {
+    await f.log.joinGroup({ groupId: 'g', topics: ['orders'], sessionTimeoutMs: 1000 });
+    const b = await f.log.joinGroup({ groupId: 'g', topics: ['orders'], sessionTimeoutMs: 5000 });
+    f.advance(1001);
+    const again = await f.log.joinGroup({
+      groupId: 'g',
+      topics: ['orders'],
+      memberId: b.memberId,
+      sessionTimeoutMs: 5000,
+    });
+    expect(again.generation).toBe(b.generation + 1);
+    expect(again.partitions).toHaveLength(4);
+  });
+
   it('a session that expired is not revived by a late heartbeat', async () => {
     const a = await f.log.joinGroup({ groupId: 'g', topics: ['orders'], sessionTimeoutMs: 1000 });
     f.advance(1000);
