@@ -5,12 +5,12 @@ import { Account } from './bank/account';
 import { openWriteSide, tempDbFile } from './support/write-side';
 
 /** The real log, counting the records each readKey returns (to measure load cost). */
-function counting(log: EventLog): EventLog & { read: number } {
-  const counter = Object.create(log) as EventLog & { read: number };
-  counter.read = 0;
+function counting(log: EventLog): EventLog & { recordsRead: number } {
+  const counter = Object.create(log) as EventLog & { recordsRead: number };
+  counter.recordsRead = 0;
   counter.readKey = async (topic: string, key: string, after?: number): Promise<LogRecord[]> => {
     const records = await log.readKey(topic, key, after);
-    counter.read += records.length;
+    counter.recordsRead += records.length;
     return records;
   };
   return counter;
@@ -72,9 +72,9 @@ describe('snapshots', () => {
       a.deposit(1);
       await accounts.save(a);
       if ([104, 1004, 2004].includes(n + 4)) {
-        log.read = 0;
+        log.recordsRead = 0;
         const loaded = await accounts.load('long');
-        readsAt[n] = log.read;
+        readsAt[n] = log.recordsRead;
         expect(loaded.balance).toBe(n);
       }
     }
