@@ -72,7 +72,9 @@ describe('optimistic concurrency', () => {
       winners.push(a.status === 'fulfilled' ? 2 * i + 1 : 2 * i + 2);
     }
     expectStream(await side.log.readKey('account.events', 'acc-1'), winners);
-    expect((await side.store.repository(Account).load('acc-1')).balance).toBe(winners.reduce((s, x) => s + x, 0));
+    expect((await side.store.repository(Account).load('acc-1')).balance).toBe(
+      winners.reduce((s, x) => s + x, 0),
+    );
     await side.log.close();
   });
 
@@ -112,12 +114,17 @@ describe('optimistic concurrency', () => {
     const wins: number[] = [];
     const waiters = new Map<string, (m: { won: boolean; amount: number }) => void>();
     for (const child of children) {
-      child.on('message', (m: { round: number; phase: string; won: boolean; amount: number; child: number }) => {
-        waiters.get(`${m.phase}:${m.round}:${m.child}`)?.(m);
-      });
+      child.on(
+        'message',
+        (m: { round: number; phase: string; won: boolean; amount: number; child: number }) => {
+          waiters.get(`${m.phase}:${m.round}:${m.child}`)?.(m);
+        },
+      );
     }
     const next = (phase: string, round: number, child: number) =>
-      new Promise<{ won: boolean; amount: number }>((resolve) => waiters.set(`${phase}:${round}:${child}`, resolve));
+      new Promise<{ won: boolean; amount: number }>((resolve) =>
+        waiters.set(`${phase}:${round}:${child}`, resolve),
+      );
     for (let round = 0; round < rounds; round++) {
       const loaded = [next('loaded', round, 1), next('loaded', round, 2)];
       children.forEach((c) => c.send({ go: 'load', round }));

@@ -6,13 +6,32 @@ import { Account } from './bank/account';
 import { Deposit, depositHandler } from './support/deposit';
 import { openWriteSide, tempDbFile } from './support/write-side';
 
-function depositInCrashingProcess(file: string, accountId: string, amount: number, key: string): CommandReceipt {
+function depositInCrashingProcess(
+  file: string,
+  accountId: string,
+  amount: number,
+  key: string,
+): CommandReceipt {
   let stdout = '';
   try {
-    execFileSync(process.execPath, ['-r', 'ts-node/register/transpile-only', '-r', 'tsconfig-paths/register', join(__dirname, 'support', 'idempotent-deposit.ts'), file, accountId, String(amount), key], {
-      env: { ...process.env, TS_NODE_PROJECT: join(__dirname, '..', '..', 'tsconfig.json') },
-      encoding: 'utf8',
-    });
+    execFileSync(
+      process.execPath,
+      [
+        '-r',
+        'ts-node/register/transpile-only',
+        '-r',
+        'tsconfig-paths/register',
+        join(__dirname, 'support', 'idempotent-deposit.ts'),
+        file,
+        accountId,
+        String(amount),
+        key,
+      ],
+      {
+        env: { ...process.env, TS_NODE_PROJECT: join(__dirname, '..', '..', 'tsconfig.json') },
+        encoding: 'utf8',
+      },
+    );
   } catch (error) {
     // Killed by SIGKILL on purpose, after the append resolved.
     stdout = (error as { stdout: string; signal: string }).stdout;
@@ -31,7 +50,9 @@ describe('idempotency', () => {
     const side = await openWriteSide(file, { snapshotEvery: 2 });
     const accounts = side.store.repository(Account);
     const again = new Deposit('acc-9', 40);
-    const replay = await side.pipeline.execute(again, depositHandler(accounts, again), { idempotencyKey: 'req-1' });
+    const replay = await side.pipeline.execute(again, depositHandler(accounts, again), {
+      idempotencyKey: 'req-1',
+    });
     expect(replay).toEqual({ ...first, replayed: true });
     expect(await side.log.readKey('account.events', 'acc-9')).toHaveLength(2);
     expect((await accounts.load('acc-9')).balance).toBe(40);
@@ -43,8 +64,14 @@ describe('idempotency', () => {
     await expect(reuse).rejects.toMatchObject({ code: 'IDEMPOTENCY_KEY_REUSED', kind: 'domain' });
 
     // A new key is a new command.
-    const next = await side.pipeline.execute(other, depositHandler(accounts, other), { idempotencyKey: 'req-2' });
-    expect(next).toMatchObject({ result: { balance: 81, version: 3 }, replayed: false, streams: [{ aggregate: 'account', id: 'acc-9', fromVersion: 3, toVersion: 3 }] });
+    const next = await side.pipeline.execute(other, depositHandler(accounts, other), {
+      idempotencyKey: 'req-2',
+    });
+    expect(next).toMatchObject({
+      result: { balance: 81, version: 3 },
+      replayed: false,
+      streams: [{ aggregate: 'account', id: 'acc-9', fromVersion: 3, toVersion: 3 }],
+    });
     expect(next.position).toMatch(/^account\.events:\d+@\d+$/);
     await side.log.close();
   });
@@ -68,9 +95,15 @@ describe('idempotency', () => {
     const accounts = side.store.repository(Account);
     const bad = new Deposit('acc-5', -3);
     let ran = false;
-    const attempt = side.pipeline.execute(bad, async () => ((ran = true), depositHandler(accounts, bad)()), { idempotencyKey: 'k' });
+    const attempt = side.pipeline.execute(bad, async () => ((ran = true), depositHandler(accounts, bad)()), {
+      idempotencyKey: 'k',
+    });
     await expect(attempt).rejects.toBeInstanceOf(CommandValidationError);
-    await expect(attempt).rejects.toMatchObject({ details: { violations: [{ property: 'amount', value: -3, constraints: { isPositive: expect.any(String) } }] } });
+    await expect(attempt).rejects.toMatchObject({
+      details: {
+        violations: [{ property: 'amount', value: -3, constraints: { isPositive: expect.any(String) } }],
+      },
+    });
     expect(ran).toBe(false);
     expect(await side.log.keyVersions('eventline.commands', ['k'])).toEqual(new Map([['k', 0]]));
     await side.log.close();

@@ -18,7 +18,10 @@ function counting(log: EventLog): EventLog & { recordsRead: number } {
 
 type Step = { kind: 'deposit' | 'withdraw'; amount: number };
 const steps = fc.array(
-  fc.record({ kind: fc.constantFrom<'deposit' | 'withdraw'>('deposit', 'withdraw'), amount: fc.integer({ min: 1, max: 500 }) }),
+  fc.record({
+    kind: fc.constantFrom<'deposit' | 'withdraw'>('deposit', 'withdraw'),
+    amount: fc.integer({ min: 1, max: 500 }),
+  }),
   { minLength: 0, maxLength: 60 },
 );
 // Saves of 1..4 commands each, so snapshots fall in the middle of multi-event saves too.
@@ -30,29 +33,38 @@ describe('snapshots', () => {
     const raw = SqliteEventLog.open({ file });
     let run = 0;
     await fc.assert(
-      fc.asyncProperty(steps, batches, fc.integer({ min: 1, max: 7 }), async (plan: Step[], sizes: number[], every: number) => {
-        const id = `acc-${run++}`;
-        const writer = await openWriteSide(file, { snapshotEvery: every, log: raw });
-        const accounts = writer.store.repository(Account);
-        const opening = await accounts.create(id);
-        opening.open('ada', 'EUR');
-        await accounts.save(opening);
-        let i = 0;
-        for (const size of sizes) {
-          if (i >= plan.length) break;
-          const account = await accounts.load(id);
-          for (const step of plan.slice(i, i + size)) {
-            if (step.kind === 'deposit') account.deposit(step.amount);
-            else if (step.amount <= account.balance) account.withdraw(step.amount);
+      fc.asyncProperty(
+        steps,
+        batches,
+        fc.integer({ min: 1, max: 7 }),
+        async (plan: Step[], sizes: number[], every: number) => {
+          const id = `acc-${run++}`;
+          const writer = await openWriteSide(file, { snapshotEvery: every, log: raw });
+          const accounts = writer.store.repository(Account);
+          const opening = await accounts.create(id);
+          opening.open('ada', 'EUR');
+          await accounts.save(opening);
+          let i = 0;
+          for (const size of sizes) {
+            if (i >= plan.length) break;
+            const account = await accounts.load(id);
+            for (const step of plan.slice(i, i + size)) {
+              if (step.kind === 'deposit') account.deposit(step.amount);
+              else if (step.amount <= account.balance) account.withdraw(step.amount);
+            }
+            i += size;
+            await accounts.save(account);
           }
-          i += size;
-          await accounts.save(account);
-        }
-        const withSnapshots = await accounts.load(id);
-        const fromHistory = await (await openWriteSide(file, { snapshotEvery: 0, log: raw })).store.repository(Account).load(id);
-        expect(withSnapshots.snapshot()).toEqual(fromHistory.snapshot());
-        expect(withSnapshots.version).toBe(fromHistory.version);
-      }),
+          const withSnapshots = await accounts.load(id);
+          const fromHistory = await (
+            await openWriteSide(file, { snapshotEvery: 0, log: raw })
+          ).store
+            .repository(Account)
+            .load(id);
+          expect(withSnapshots.snapshot()).toEqual(fromHistory.snapshot());
+          expect(withSnapshots.version).toBe(fromHistory.version);
+        },
+      ),
       { numRuns: 60 },
     );
     await raw.close();

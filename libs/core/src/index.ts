@@ -7,3 +7,4 @@ export * from './serialization';
 export * from './messaging';
 export * from './aggregates';
 export * from './commands';
+export * from './module';

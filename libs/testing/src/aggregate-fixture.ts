@@ -17,7 +17,9 @@ export interface EventShape {
   readonly [field: string]: unknown;
 }
 
-export type ExpectedError = (abstract new (...args: never[]) => Error) | { code?: string; message?: string | RegExp; [k: string]: unknown };
+export type ExpectedError =
+  | (abstract new (...args: never[]) => Error)
+  | { code?: string; message?: string | RegExp; [k: string]: unknown };
 
 /**
  * Given/when/then specification of one aggregate, without any log: given past events, when a
@@ -30,7 +32,10 @@ export type ExpectedError = (abstract new (...args: never[]) => Error) | { code?
  *   .when((account) => account.withdraw(30))
  *   .expectEvents(new Withdrawn('a-1', 30));
  */
-export function aggregateFixture<T extends AggregateRoot>(cls: AggregateClass<T>, options: { id?: string; events?: EventClass[]; upcasters?: Upcaster[] } = {}): AggregateFixture<T> {
+export function aggregateFixture<T extends AggregateRoot>(
+  cls: AggregateClass<T>,
+  options: { id?: string; events?: EventClass[]; upcasters?: Upcaster[] } = {},
+): AggregateFixture<T> {
   return new AggregateFixture(cls, options.id ?? 'fixture-1', options.events ?? [], options.upcasters ?? []);
 }
 
@@ -45,7 +50,10 @@ export class AggregateFixture<T extends AggregateRoot> {
     upcasters: Upcaster[],
   ) {
     const definition = defineAggregate(cls, { snapshotEvery: 0, partitions: 1 });
-    this.serializer = new EventSerializer(new EventTypeRegistry([...definition.eventClasses, ...events]), new UpcasterChain(upcasters));
+    this.serializer = new EventSerializer(
+      new EventTypeRegistry([...definition.eventClasses, ...events]),
+      new UpcasterChain(upcasters),
+    );
   }
 
   given(...events: object[]): this {
@@ -56,14 +64,18 @@ export class AggregateFixture<T extends AggregateRoot> {
   /** Runs the decision on the aggregate rebuilt from the given events. */
   when(decide: (aggregate: T) => void | Promise<void>): AggregateOutcome<T> {
     const aggregate = new this.cls(this.id);
-    this.history.forEach((event, i) => AggregateInternals.replay(aggregate, this.roundTrip(event, i + 1), i + 1));
+    this.history.forEach((event, i) =>
+      AggregateInternals.replay(aggregate, this.roundTrip(event, i + 1), i + 1),
+    );
     const outcome = (async (): Promise<{ aggregate: T; events?: object[]; error?: unknown }> => {
       try {
         await decide(aggregate);
       } catch (error) {
         return { aggregate, error };
       }
-      const recorded = aggregate.uncommittedEvents.map((e, i) => this.roundTrip(e, this.history.length + i + 1));
+      const recorded = aggregate.uncommittedEvents.map((e, i) =>
+        this.roundTrip(e, this.history.length + i + 1),
+      );
       return { aggregate, events: recorded };
     })();
     return new AggregateOutcome(outcome, (e) => this.shape(e));
@@ -87,7 +99,10 @@ export class AggregateFixture<T extends AggregateRoot> {
   }
 
   private shape(event: object): EventShape {
-    return { type: eventDefinitionOf(event.constructor as EventClass).type, ...(JSON.parse(JSON.stringify(event)) as object) };
+    return {
+      type: eventDefinitionOf(event.constructor as EventClass).type,
+      ...(JSON.parse(JSON.stringify(event)) as object),
+    };
   }
 }
 
@@ -100,7 +115,8 @@ export class AggregateOutcome<T extends AggregateRoot> {
   /** Expects exactly these events, in order (compared as `{ type, ...payload }`). */
   async expectEvents(...expected: object[]): Promise<T> {
     const { aggregate, events, error } = await this.outcome;
-    if (error !== undefined) throw new Error(`Expected events, but the decision threw: ${describeError(error)}`, { cause: error });
+    if (error !== undefined)
+      throw new Error(`Expected events, but the decision threw: ${describeError(error)}`, { cause: error });
     expect(events!.map(this.shape)).toEqual(expected.map(this.shape));
     return aggregate;
   }
@@ -109,7 +125,9 @@ export class AggregateOutcome<T extends AggregateRoot> {
   async expectError(expected: ExpectedError): Promise<unknown> {
     const { events, error } = await this.outcome;
     if (error === undefined) {
-      throw new Error(`Expected an error, but the decision recorded: ${JSON.stringify(events!.map(this.shape), null, 2)}`);
+      throw new Error(
+        `Expected an error, but the decision recorded: ${JSON.stringify(events!.map(this.shape), null, 2)}`,
+      );
     }
     if (typeof expected === 'function') expect(error).toBeInstanceOf(expected);
     else expect(error).toMatchObject(expected);
@@ -119,7 +137,8 @@ export class AggregateOutcome<T extends AggregateRoot> {
   /** Inspects the aggregate after a successful decision, e.g. `.expectState((a) => expect(a.balance).toBe(70))`. */
   async expectState(check: (aggregate: T) => void): Promise<void> {
     const { aggregate, error } = await this.outcome;
-    if (error !== undefined) throw new Error(`Expected a state, but the decision threw: ${describeError(error)}`, { cause: error });
+    if (error !== undefined)
+      throw new Error(`Expected a state, but the decision threw: ${describeError(error)}`, { cause: error });
     check(aggregate);
   }
 }

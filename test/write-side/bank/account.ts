@@ -29,7 +29,11 @@ export class Withdrawn {
 
 export class InsufficientFundsError extends DomainError {
   constructor(accountId: string, balance: number, amount: number) {
-    super('INSUFFICIENT_FUNDS', `Account ${accountId} holds ${balance}, cannot withdraw ${amount}.`, { accountId, balance, amount });
+    super('INSUFFICIENT_FUNDS', `Account ${accountId} holds ${balance}, cannot withdraw ${amount}.`, {
+      accountId,
+      balance,
+      amount,
+    });
   }
 }
 
@@ -42,7 +46,8 @@ export class Account extends AggregateRoot {
   movements: number[] = [];
 
   open(owner: string, currency: string): void {
-    if (this.version > 0) throw new DomainError('ACCOUNT_ALREADY_OPEN', `Account ${this.id} is already open.`);
+    if (this.version > 0)
+      throw new DomainError('ACCOUNT_ALREADY_OPEN', `Account ${this.id} is already open.`);
     this.record(new AccountOpened(this.id, owner, currency));
   }
 

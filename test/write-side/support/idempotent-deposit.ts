@@ -8,7 +8,11 @@ const [file, accountId, amount, key] = process.argv.slice(2);
 async function main(): Promise<void> {
   const side = await openWriteSide(file, { snapshotEvery: 2 });
   const command = new Deposit(accountId, Number(amount));
-  const receipt = await side.pipeline.execute(command, depositHandler(side.store.repository(Account), command), { idempotencyKey: key });
+  const receipt = await side.pipeline.execute(
+    command,
+    depositHandler(side.store.repository(Account), command),
+    { idempotencyKey: key },
+  );
   process.stdout.write(JSON.stringify(receipt));
   process.kill(process.pid, 'SIGKILL');
 }

@@ -17,10 +17,25 @@ export interface WriteSide {
 }
 
 /** The write side without Nest: what EventlineModule assembles, on a real SQLite log. */
-export async function openWriteSide(file: string, options: { snapshotEvery?: number; concurrencyRetries?: number; log?: EventLog } = {}): Promise<WriteSide> {
+export async function openWriteSide(
+  file: string,
+  options: { snapshotEvery?: number; concurrencyRetries?: number; log?: EventLog } = {},
+): Promise<WriteSide> {
   const log = options.log ?? SqliteEventLog.open({ file });
-  const store = new EventStore({ log, types: [Account], upcasters: [depositedV1toV2], snapshotEvery: options.snapshotEvery ?? 0, partitions: 4 });
+  const store = new EventStore({
+    log,
+    types: [Account],
+    upcasters: [depositedV1toV2],
+    snapshotEvery: options.snapshotEvery ?? 0,
+    partitions: 4,
+  });
   const idempotency = new IdempotencyStore(log, undefined, 4);
   await store.provisionTopics([idempotency.topicSpec()]);
-  return { log, store, pipeline: new CommandPipeline(store, idempotency, { concurrencyRetries: options.concurrencyRetries ?? 0 }) };
+  return {
+    log,
+    store,
+    pipeline: new CommandPipeline(store, idempotency, {
+      concurrencyRetries: options.concurrencyRetries ?? 0,
+    }),
+  };
 }

@@ -35,10 +35,15 @@ export function isAggregateClass(cls: unknown): cls is AggregateClass {
 }
 
 /** Reads an aggregate class's decorators; throws DefinitionError when it is not a proper aggregate. */
-export function defineAggregate<T extends AggregateRoot>(cls: AggregateClass<T>, defaults: AggregateDefaults): AggregateDefinition<T> {
+export function defineAggregate<T extends AggregateRoot>(
+  cls: AggregateClass<T>,
+  defaults: AggregateDefaults,
+): AggregateDefinition<T> {
   const metadata = Reflect.getOwnMetadata(AGGREGATE_METADATA, cls) as AggregateMetadata | undefined;
   if (!metadata) {
-    throw new DefinitionError(`${cls.name} is not an aggregate: decorate it with @Aggregate('<name>').`, { class: cls.name });
+    throw new DefinitionError(`${cls.name} is not an aggregate: decorate it with @Aggregate('<name>').`, {
+      class: cls.name,
+    });
   }
   if (!(cls.prototype instanceof AggregateRoot)) {
     throw new DefinitionError(`Aggregate ${cls.name} must extend AggregateRoot.`, { class: cls.name });
@@ -47,15 +52,20 @@ export function defineAggregate<T extends AggregateRoot>(cls: AggregateClass<T>,
   for (const event of eventClasses) {
     if (!isEventClass(event)) {
       const eventName = (event as { name: string }).name;
-      throw new DefinitionError(`@Evolve(${eventName}) in ${cls.name}: ${eventName} has no @Event decorator.`, {
-        aggregate: metadata.name,
-        event: eventName,
-      });
+      throw new DefinitionError(
+        `@Evolve(${eventName}) in ${cls.name}: ${eventName} has no @Event decorator.`,
+        {
+          aggregate: metadata.name,
+          event: eventName,
+        },
+      );
     }
   }
   const snapshotEvery = metadata.snapshotEvery ?? defaults.snapshotEvery;
   if (!Number.isInteger(snapshotEvery) || snapshotEvery < 0) {
-    throw new DefinitionError(`snapshotEvery of ${metadata.name} must be a whole number ≥ 0, got ${snapshotEvery}.`);
+    throw new DefinitionError(
+      `snapshotEvery of ${metadata.name} must be a whole number ≥ 0, got ${snapshotEvery}.`,
+    );
   }
   return Object.freeze({
     name: metadata.name,

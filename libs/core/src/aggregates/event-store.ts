@@ -12,7 +12,12 @@ import { EventSerializer } from '../serialization/event-serializer';
 import { EventTypeRegistry } from '../serialization/event-type-registry';
 import { Upcaster } from '../serialization/upcaster';
 import { UpcasterChain } from '../serialization/upcaster-chain';
-import { AggregateClass, AggregateDefinition, defineAggregate, isAggregateClass } from './aggregate-definition';
+import {
+  AggregateClass,
+  AggregateDefinition,
+  defineAggregate,
+  isAggregateClass,
+} from './aggregate-definition';
 import { AggregateInternals, AggregateRoot } from './aggregate-root';
 import { AggregateRepository } from './aggregate-repository';
 import { snapshotDue } from './snapshot-policy';
@@ -64,7 +69,10 @@ export class EventStore {
   readonly partitions: number;
 
   constructor(readonly options: EventStoreOptions) {
-    this.serializer = new EventSerializer(new EventTypeRegistry(), new UpcasterChain(options.upcasters ?? []));
+    this.serializer = new EventSerializer(
+      new EventTypeRegistry(),
+      new UpcasterChain(options.upcasters ?? []),
+    );
     this.clock = options.clock ?? Date.now;
     this.snapshotEvery = options.snapshotEvery ?? 100;
     this.partitions = options.partitions ?? 8;
@@ -79,7 +87,10 @@ export class EventStore {
   register(type: AggregateClass | EventClass): void {
     if (isAggregateClass(type)) this.definition(type as AggregateClass);
     else if (isEventClass(type)) this.serializer.registry.register(type);
-    else throw new DefinitionError(`${(type as { name?: string }).name} is neither an @Aggregate nor an @Event class.`);
+    else
+      throw new DefinitionError(
+        `${(type as { name?: string }).name} is neither an @Aggregate nor an @Event class.`,
+      );
   }
 
   registerUpcaster(upcaster: Upcaster): void {
@@ -140,18 +151,34 @@ export class EventStore {
         headers: { ...(context?.headers ?? {}), ...headers },
       };
       const { value, headers: recordHeaders } = this.serializer.serialize(event, metadata);
-      const record: ProducerRecord = { topic: definition.eventsTopic, key: aggregate.id, value, headers: recordHeaders, timestamp };
+      const record: ProducerRecord = {
+        topic: definition.eventsTopic,
+        key: aggregate.id,
+        value,
+        headers: recordHeaders,
+        timestamp,
+      };
       return { event, metadata, record };
     });
     const toVersion = expectedVersion + events.length;
     const snapshot = snapshotDue(definition.snapshotEvery, expectedVersion, toVersion)
       ? SnapshotCodec.encode(definition, aggregate, toVersion, timestamp)
       : null;
-    return { aggregate: definition.name, id: aggregate.id, topic: definition.eventsTopic, expectedVersion, events, snapshot };
+    return {
+      aggregate: definition.name,
+      id: aggregate.id,
+      topic: definition.eventsTopic,
+      expectedVersion,
+      events,
+      snapshot,
+    };
   }
 
   /** Appends a unit of work (plus extra records such as the idempotency record) atomically, then publishes its events. */
-  async commit(unit: UnitOfWork, extras: CommitExtras = { records: [], expectations: [] }): Promise<CommitResult> {
+  async commit(
+    unit: UnitOfWork,
+    extras: CommitExtras = { records: [], expectations: [] },
+  ): Promise<CommitResult> {
     const staged = unit.staged();
     const records: ProducerRecord[] = [];
     const eventIndexes: number[] = [];
@@ -165,10 +192,12 @@ export class EventStore {
     if (records.length === 0) return { positions: [], writes: [], events: [], extraPositions: [] };
     const result: AppendResult = await this.log.append({ records, expectations });
     const positions = eventIndexes.map((i) => toPosition(result.records[i]));
-    const events = staged.flatMap((s) => s.events).map((e, i): EventEnvelope => {
-      attachEventMetadata(e.event, e.metadata);
-      return { event: e.event, metadata: e.metadata, position: positions[i] };
-    });
+    const events = staged
+      .flatMap((s) => s.events)
+      .map((e, i): EventEnvelope => {
+        attachEventMetadata(e.event, e.metadata);
+        return { event: e.event, metadata: e.metadata, position: positions[i] };
+      });
     this.publisher(events);
     return {
       positions,

@@ -6,11 +6,14 @@ import { EventClass } from '../events/event-class';
 const cache = new WeakMap<object, Map<EventClass, string | symbol>>();
 
 /** Event class → method name of the @Evolve handlers of an aggregate class, including inherited ones. */
-export function evolveHandlersOf(cls: abstract new (...args: never[]) => object): ReadonlyMap<EventClass, string | symbol> {
+export function evolveHandlersOf(
+  cls: abstract new (...args: never[]) => object,
+): ReadonlyMap<EventClass, string | symbol> {
   const cached = cache.get(cls);
   if (cached) return cached;
   const chain: object[] = [];
-  for (let c: object | null = cls; c && c !== Function.prototype; c = Object.getPrototypeOf(c)) chain.unshift(c);
+  for (let c: object | null = cls; c && c !== Function.prototype; c = Object.getPrototypeOf(c))
+    chain.unshift(c);
   const handlers = new Map<EventClass, string | symbol>();
   for (const c of chain) {
     const own = (Reflect.getOwnMetadata(EVOLVE_HANDLERS_METADATA, c) ?? []) as EvolveHandlerMetadata[];

@@ -13,7 +13,12 @@ export interface DecodedSnapshot {
 
 /** Snapshots as records of `<aggregate>.state`: JSON state, the aggregate version in a header. */
 export const SnapshotCodec = Object.freeze({
-  encode(definition: AggregateDefinition, aggregate: AggregateRoot, version: number, timestamp: number): ProducerRecord {
+  encode(
+    definition: AggregateDefinition,
+    aggregate: AggregateRoot,
+    version: number,
+    timestamp: number,
+  ): ProducerRecord {
     return {
       topic: definition.stateTopic,
       key: aggregate.id,

@@ -36,7 +36,11 @@ export class CommandPipeline {
     this.validator = options.validator ?? DEFAULT_VALIDATOR_OPTIONS;
   }
 
-  async execute<R>(command: object, handle: () => Promise<R>, options: CommandOptions = commandOptionsOf(command)): Promise<CommandReceipt<R>> {
+  async execute<R>(
+    command: object,
+    handle: () => Promise<R>,
+    options: CommandOptions = commandOptionsOf(command),
+  ): Promise<CommandReceipt<R>> {
     await validateCommand(command, this.validator);
     const context = MessageContexts.next({
       ...(options.correlationId !== undefined ? { correlationId: options.correlationId } : {}),
@@ -54,7 +58,10 @@ export class CommandPipeline {
     for (let attempt = 0; ; attempt++) {
       const unit = new UnitOfWork();
       const result = await MessageContexts.run({ ...context, unitOfWork: unit }, handle);
-      const extras = key !== undefined ? this.idempotencyExtras(command, key, hash, expectedKeyVersion, result, unit) : undefined;
+      const extras =
+        key !== undefined
+          ? this.idempotencyExtras(command, key, hash, expectedKeyVersion, result, unit)
+          : undefined;
       try {
         const commit = await MessageContexts.run(withoutUnit(context), () => this.store.commit(unit, extras));
         const receipt: CommandReceipt<R> = {
@@ -80,7 +87,14 @@ export class CommandPipeline {
     }
   }
 
-  private idempotencyExtras(command: object, key: string, hash: string, expectedVersion: number, result: unknown, unit: UnitOfWork) {
+  private idempotencyExtras(
+    command: object,
+    key: string,
+    hash: string,
+    expectedVersion: number,
+    result: unknown,
+    unit: UnitOfWork,
+  ) {
     let stored: unknown;
     try {
       stored = result === undefined ? undefined : JSON.parse(JSON.stringify(result));
@@ -97,7 +111,12 @@ export class CommandPipeline {
     return { records: [record], expectations: [expectation] };
   }
 
-  private async replay<R>(command: object, key: string, hash: string, outcome: StoredOutcome): Promise<CommandReceipt<R>> {
+  private async replay<R>(
+    command: object,
+    key: string,
+    hash: string,
+    outcome: StoredOutcome,
+  ): Promise<CommandReceipt<R>> {
     if (outcome.payloadHash !== hash) throw new IdempotencyKeyReusedError(key, command.constructor.name);
     const positions = await this.idempotency.positionsOf(outcome.streams);
     const receipt: CommandReceipt<R> = {
@@ -113,7 +132,12 @@ export class CommandPipeline {
 }
 
 function withoutUnit(context: MessageContext): MessageContext {
-  return { messageId: context.messageId, correlationId: context.correlationId, causationId: context.causationId, headers: context.headers };
+  return {
+    messageId: context.messageId,
+    correlationId: context.correlationId,
+    causationId: context.causationId,
+    headers: context.headers,
+  };
 }
 
 // Jitter spreads racing retries apart so they do not collide again in lockstep.

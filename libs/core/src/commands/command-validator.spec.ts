@@ -20,8 +20,14 @@ class Ping {
 
 describe('validateCommand', () => {
   it('throws a ValidationError listing every constraint, with dotted paths', async () => {
-    const cmd = Object.assign(new PlaceOrder(), { orderId: 'x', lines: [Object.assign(new Line(), { sku: 's', qty: -1 })] });
-    const error = await validateCommand(cmd).then(() => undefined, (e: unknown) => e);
+    const cmd = Object.assign(new PlaceOrder(), {
+      orderId: 'x',
+      lines: [Object.assign(new Line(), { sku: 's', qty: -1 })],
+    });
+    const error = await validateCommand(cmd).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     expect(error).toBeInstanceOf(CommandValidationError);
     expect(error).toBeInstanceOf(ValidationError);
     expect(error).toMatchObject({
@@ -39,7 +45,9 @@ describe('validateCommand', () => {
   });
 
   it('accepts valid commands and commands without constraints', async () => {
-    await expect(validateCommand(Object.assign(new PlaceOrder(), { orderId: 'o-1', lines: [] }))).resolves.toBeUndefined();
+    await expect(
+      validateCommand(Object.assign(new PlaceOrder(), { orderId: 'o-1', lines: [] })),
+    ).resolves.toBeUndefined();
     await expect(validateCommand(new Ping(1))).resolves.toBeUndefined();
   });
 });

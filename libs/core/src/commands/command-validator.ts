@@ -5,7 +5,10 @@ import { CommandValidationError, ConstraintViolation } from '../errors';
 export const DEFAULT_VALIDATOR_OPTIONS: ValidatorOptions = Object.freeze({ forbidUnknownValues: false });
 
 /** Runs class-validator on a command; throws CommandValidationError listing every violated constraint. */
-export async function validateCommand(command: object, options: ValidatorOptions = DEFAULT_VALIDATOR_OPTIONS): Promise<void> {
+export async function validateCommand(
+  command: object,
+  options: ValidatorOptions = DEFAULT_VALIDATOR_OPTIONS,
+): Promise<void> {
   const errors = await validate(command, options);
   if (errors.length > 0) throw new CommandValidationError(command.constructor.name, flatten(errors, ''));
 }
@@ -13,7 +16,9 @@ export async function validateCommand(command: object, options: ValidatorOptions
 function flatten(errors: readonly ClassValidatorError[], prefix: string): ConstraintViolation[] {
   return errors.flatMap((e) => {
     const property = prefix ? `${prefix}.${e.property}` : e.property;
-    const own: ConstraintViolation[] = e.constraints ? [{ property, value: e.value, constraints: { ...e.constraints } }] : [];
+    const own: ConstraintViolation[] = e.constraints
+      ? [{ property, value: e.value, constraints: { ...e.constraints } }]
+      : [];
     return [...own, ...flatten(e.children ?? [], property)];
   });
 }

@@ -41,11 +41,18 @@ export class IdempotencyStore {
     const records = await this.log.readKey(this.topic, key, version - 1);
     const latest = records[records.length - 1];
     if (!latest || latest.value === null) return { outcome: null, version: latest?.keyVersion ?? version };
-    return { outcome: JSON.parse(latest.value.toString('utf8')) as StoredOutcome, version: latest.keyVersion ?? version };
+    return {
+      outcome: JSON.parse(latest.value.toString('utf8')) as StoredOutcome,
+      version: latest.keyVersion ?? version,
+    };
   }
 
   /** The record and expectation to append with the command's events. */
-  entry(key: string, expectedVersion: number, outcome: StoredOutcome): { record: ProducerRecord; expectation: KeyExpectation } {
+  entry(
+    key: string,
+    expectedVersion: number,
+    outcome: StoredOutcome,
+  ): { record: ProducerRecord; expectation: KeyExpectation } {
     return {
       record: { topic: this.topic, key, value: Buffer.from(JSON.stringify(outcome), 'utf8') },
       expectation: { topic: this.topic, key, version: expectedVersion },
@@ -58,7 +65,8 @@ export class IdempotencyStore {
     for (const s of streams) {
       const records = await this.log.readKey(s.topic, s.id, s.fromVersion - 1);
       for (const r of records) {
-        if (r.keyVersion !== null && r.keyVersion <= s.toVersion) positions.push({ topic: r.topic, partition: r.partition, offset: r.offset });
+        if (r.keyVersion !== null && r.keyVersion <= s.toVersion)
+          positions.push({ topic: r.topic, partition: r.partition, offset: r.offset });
       }
     }
     return positions;

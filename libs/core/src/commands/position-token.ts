@@ -29,7 +29,11 @@ export function decodePositionToken(token: string): RecordPosition[] {
   return token.split(',').map((part) => {
     const match = PART.exec(part);
     if (!match) {
-      throw new ValidationError(`"${token}" is not a position token: expected topic:partition@offset[,...].`, { token }, 'INVALID_POSITION_TOKEN');
+      throw new ValidationError(
+        `"${token}" is not a position token: expected topic:partition@offset[,...].`,
+        { token },
+        'INVALID_POSITION_TOKEN',
+      );
     }
     return { topic: match[1], partition: Number(match[2]), offset: Number(match[3]) };
   });

@@ -10,9 +10,12 @@ export type EventClass<E extends object = object> = abstract new (...args: never
 export function eventDefinitionOf(cls: EventClass): EventDefinition {
   const definition = Reflect.getOwnMetadata(EVENT_METADATA, cls) as EventDefinition | undefined;
   if (!definition) {
-    throw new DefinitionError(`${cls.name} is not an event: decorate it with @Event('<type>', { version }).`, {
-      class: cls.name,
-    });
+    throw new DefinitionError(
+      `${cls.name} is not an event: decorate it with @Event('<type>', { version }).`,
+      {
+        class: cls.name,
+      },
+    );
   }
   return definition;
 }

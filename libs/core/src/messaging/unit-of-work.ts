@@ -9,7 +9,11 @@ export interface StagedStream {
   readonly topic: string;
   /** The stream's version before the first staged event: the append's expectation. */
   readonly expectedVersion: number;
-  readonly events: readonly { readonly event: object; readonly metadata: EventMetadata; readonly record: ProducerRecord }[];
+  readonly events: readonly {
+    readonly event: object;
+    readonly metadata: EventMetadata;
+    readonly record: ProducerRecord;
+  }[];
   /** The latest snapshot to write with the events, if the snapshot policy asked for one. */
   readonly snapshot: ProducerRecord | null;
 }

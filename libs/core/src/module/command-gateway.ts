@@ -19,7 +19,9 @@ export class CommandGateway {
     await this.commandBus.execute(withCommandOptions(command, options));
     const receipt = commandReceiptOf<R>(command);
     if (!receipt) {
-      throw new DefinitionError(`No receipt for ${command.constructor.name}: the Eventline command pipeline is not installed. Import EventlineModule.forRoot().`);
+      throw new DefinitionError(
+        `No receipt for ${command.constructor.name}: the Eventline command pipeline is not installed. Import EventlineModule.forRoot().`,
+      );
     }
     return receipt;
   }

@@ -18,24 +18,34 @@ import { EVENT_LOG } from './eventline.constants';
 const providers = [
   {
     provide: EVENT_LOG,
-    useFactory: async (o: EventlineModuleOptions): Promise<EventLog> => (isEventLog(o.engine) ? o.engine : o.engine.open()),
+    useFactory: async (o: EventlineModuleOptions): Promise<EventLog> =>
+      isEventLog(o.engine) ? o.engine : o.engine.open(),
     inject: [EVENTLINE_MODULE_OPTIONS],
   },
   {
     provide: EventStore,
     useFactory: (log: EventLog, o: EventlineModuleOptions) =>
-      new EventStore({ log, upcasters: o.upcasters, snapshotEvery: o.snapshotEvery, partitions: o.partitions }),
+      new EventStore({
+        log,
+        upcasters: o.upcasters,
+        snapshotEvery: o.snapshotEvery,
+        partitions: o.partitions,
+      }),
     inject: [EVENT_LOG, EVENTLINE_MODULE_OPTIONS],
   },
   {
     provide: IdempotencyStore,
-    useFactory: (log: EventLog, o: EventlineModuleOptions) => new IdempotencyStore(log, o.commandsTopic, o.partitions ?? 8),
+    useFactory: (log: EventLog, o: EventlineModuleOptions) =>
+      new IdempotencyStore(log, o.commandsTopic, o.partitions ?? 8),
     inject: [EVENT_LOG, EVENTLINE_MODULE_OPTIONS],
   },
   {
     provide: CommandPipeline,
     useFactory: (store: EventStore, idempotency: IdempotencyStore, o: EventlineModuleOptions) =>
-      new CommandPipeline(store, idempotency, { concurrencyRetries: o.concurrencyRetries, validator: o.validator }),
+      new CommandPipeline(store, idempotency, {
+        concurrencyRetries: o.concurrencyRetries,
+        validator: o.validator,
+      }),
     inject: [EventStore, IdempotencyStore, EVENTLINE_MODULE_OPTIONS],
   },
   CommandGateway,
@@ -45,7 +55,10 @@ const providers = [
 /** Global half of EventlineModule.forRoot: opens the log, creates topics, puts the pipeline in front of the CommandBus. */
 @Global()
 @Module({ providers, exports: [EVENT_LOG, EventStore, CommandPipeline, CommandGateway] })
-export class EventlineCoreModule extends ConfigurableEventlineCoreModule implements OnModuleInit, OnApplicationShutdown {
+export class EventlineCoreModule
+  extends ConfigurableEventlineCoreModule
+  implements OnModuleInit, OnApplicationShutdown
+{
   constructor(
     @Inject(EVENTLINE_MODULE_OPTIONS) private readonly options: EventlineModuleOptions,
     @Inject(EVENT_LOG) private readonly log: EventLog,
@@ -61,7 +74,9 @@ export class EventlineCoreModule extends ConfigurableEventlineCoreModule impleme
 
   async onModuleInit(): Promise<void> {
     if (!this.commandBus || !this.eventBus) {
-      throw new DefinitionError('EventlineModule needs the CommandBus and EventBus of @nestjs/cqrs: add CqrsModule.forRoot() to your imports.');
+      throw new DefinitionError(
+        'EventlineModule needs the CommandBus and EventBus of @nestjs/cqrs: add CqrsModule.forRoot() to your imports.',
+      );
     }
     for (const feature of this.explorer.explore()) {
       feature.upcasters.forEach((u) => this.store.registerUpcaster(u));
@@ -76,13 +91,17 @@ export class EventlineCoreModule extends ConfigurableEventlineCoreModule impleme
   async onApplicationShutdown(): Promise<void> {
     if (!isEventLog(this.options.engine)) await this.log.close();
   }
-
 }
 
 // Reactions run in the event's context, so commands they dispatch carry its correlation and have it as cause.
 function publishInItsContext(eventBus: EventBus, { event, metadata }: EventEnvelope): void {
   MessageContexts.run(
-    { messageId: metadata.eventId, correlationId: metadata.correlationId, causationId: metadata.causationId, headers: metadata.headers },
+    {
+      messageId: metadata.eventId,
+      correlationId: metadata.correlationId,
+      causationId: metadata.causationId,
+      headers: metadata.headers,
+    },
     () => eventBus.publish(event),
   );
 }

@@ -9,5 +9,10 @@ export interface EventlineEngine {
 }
 
 export function isEventLog(value: unknown): value is EventLog {
-  return typeof value === 'object' && value !== null && typeof (value as EventLog).append === 'function' && typeof (value as EventLog).readKey === 'function';
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    typeof (value as EventLog).append === 'function' &&
+    typeof (value as EventLog).readKey === 'function'
+  );
 }

@@ -34,13 +34,19 @@ export class EventlineModule {
   }
 
   /** Registers aggregates (a repository each, their topics, their events) and extra event classes. */
-  static forFeature(types: readonly (AggregateClass | EventClass)[], options: EventlineFeatureOptions = {}): DynamicModule {
+  static forFeature(
+    types: readonly (AggregateClass | EventClass)[],
+    options: EventlineFeatureOptions = {},
+  ): DynamicModule {
     const repositories: Provider[] = types.filter(isAggregateClass).map((cls) => ({
       provide: getRepositoryToken(cls),
       useFactory: (store: EventStore) => store.repository(cls),
       inject: [EventStore],
     }));
-    const feature: Provider = { provide: EventlineFeature, useValue: new EventlineFeature(types, options.upcasters ?? []) };
+    const feature: Provider = {
+      provide: EventlineFeature,
+      useValue: new EventlineFeature(types, options.upcasters ?? []),
+    };
     return {
       module: EventlineModule,
       providers: [feature, ...repositories],

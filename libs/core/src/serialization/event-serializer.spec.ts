@@ -37,7 +37,15 @@ describe('EventSerializer', () => {
 
   it('round-trips an event and its metadata through a record', () => {
     const { value, headers, timestamp } = serializer.serialize(new ItemAdded('sku-1', 2, ['gift']), metadata);
-    const back = serializer.deserialize({ value, headers, timestamp, keyVersion: 4, topic: 'cart.events', partition: 1, offset: 9 });
+    const back = serializer.deserialize({
+      value,
+      headers,
+      timestamp,
+      keyVersion: 4,
+      topic: 'cart.events',
+      partition: 1,
+      offset: 9,
+    });
     expect(back.event).toBeInstanceOf(ItemAdded);
     expect(back.event).toEqual(new ItemAdded('sku-1', 2, ['gift']));
     expect(back.metadata).toEqual(metadata);
@@ -52,8 +60,16 @@ describe('EventSerializer', () => {
     [2, { sku: 'sku-1', quantity: 2 }],
     [3, { sku: 'sku-1', quantity: 2, tags: [] }],
   ])('reads a v%i record as the current class through the upcaster chain', (version, payload) => {
-    const headers = { ...serializer.serialize(new ItemAdded('x', 0, []), metadata).headers, 'eventline.schema-version': String(version) };
-    const { event, metadata: read } = serializer.deserialize({ value: Buffer.from(JSON.stringify(payload)), headers, timestamp: 1, keyVersion: 4 });
+    const headers = {
+      ...serializer.serialize(new ItemAdded('x', 0, []), metadata).headers,
+      'eventline.schema-version': String(version),
+    };
+    const { event, metadata: read } = serializer.deserialize({
+      value: Buffer.from(JSON.stringify(payload)),
+      headers,
+      timestamp: 1,
+      keyVersion: 4,
+    });
     expect(event).toEqual(new ItemAdded('sku-1', 2, []));
     expect(read.schemaVersion).toBe(3);
   });
@@ -62,24 +78,40 @@ describe('EventSerializer', () => {
     const { value, headers } = serializer.serialize(new ItemAdded('x', 0, []), metadata);
     const alien = { ...headers, 'eventline.type': 'shop.item-removed' };
     expect(() => serializer.deserialize({ value, headers: alien, timestamp: 1, keyVersion: 1 })).toThrow(
-      expect.objectContaining({ code: 'UNKNOWN_EVENT_TYPE', message: expect.stringContaining('"shop.item-removed"') }),
+      expect.objectContaining({
+        code: 'UNKNOWN_EVENT_TYPE',
+        message: expect.stringContaining('"shop.item-removed"'),
+      }),
     );
   });
 
   it('reports a gap in the upcaster chain', () => {
-    const gappy = new EventSerializer(new EventTypeRegistry([ItemAdded]), new UpcasterChain([upcasters['steps'].get('shop.item-added@2')!]));
-    const headers = { ...serializer.serialize(new ItemAdded('x', 0, []), metadata).headers, 'eventline.schema-version': '1' };
-    expect(() => gappy.deserialize({ value: Buffer.from('{}'), headers, timestamp: 1, keyVersion: 1 })).toThrow(
-      expect.objectContaining({ code: 'MISSING_UPCASTER', details: { type: 'shop.item-added', fromVersion: 1, toVersion: 3 } }),
+    const gappy = new EventSerializer(
+      new EventTypeRegistry([ItemAdded]),
+      new UpcasterChain([upcasters['steps'].get('shop.item-added@2')!]),
+    );
+    const headers = {
+      ...serializer.serialize(new ItemAdded('x', 0, []), metadata).headers,
+      'eventline.schema-version': '1',
+    };
+    expect(() =>
+      gappy.deserialize({ value: Buffer.from('{}'), headers, timestamp: 1, keyVersion: 1 }),
+    ).toThrow(
+      expect.objectContaining({
+        code: 'MISSING_UPCASTER',
+        details: { type: 'shop.item-added', fromVersion: 1, toVersion: 3 },
+      }),
     );
   });
 
   it('refuses events whose class is not registered, and reserved header names', () => {
     @Event('shop.other')
     class Other {}
-    expect(() => serializer.serialize(new Other(), metadata)).toThrow(expect.objectContaining({ code: 'UNKNOWN_EVENT_TYPE' }));
-    expect(() => serializer.serialize(new ItemAdded('x', 0, []), { ...metadata, headers: { 'eventline.type': 'x' } })).toThrow(
-      expect.objectContaining({ code: 'RESERVED_HEADER' }),
+    expect(() => serializer.serialize(new Other(), metadata)).toThrow(
+      expect.objectContaining({ code: 'UNKNOWN_EVENT_TYPE' }),
     );
+    expect(() =>
+      serializer.serialize(new ItemAdded('x', 0, []), { ...metadata, headers: { 'eventline.type': 'x' } }),
+    ).toThrow(expect.objectContaining({ code: 'RESERVED_HEADER' }));
   });
 });

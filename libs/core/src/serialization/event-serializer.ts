@@ -36,9 +36,13 @@ export class EventSerializer {
     const headers: Record<string, string> = {};
     for (const [name, value] of Object.entries(metadata.headers)) {
       if (name.startsWith(RESERVED_HEADER_PREFIX)) {
-        throw new ValidationError(`Header "${name}" is reserved: application headers must not start with "${RESERVED_HEADER_PREFIX}".`, {
-          header: name,
-        }, 'RESERVED_HEADER');
+        throw new ValidationError(
+          `Header "${name}" is reserved: application headers must not start with "${RESERVED_HEADER_PREFIX}".`,
+          {
+            header: name,
+          },
+          'RESERVED_HEADER',
+        );
       }
       headers[name] = value;
     }
@@ -54,13 +58,18 @@ export class EventSerializer {
   }
 
   /** A stored event record as a frozen instance of its current class, with its metadata and position. */
-  deserialize(record: Pick<LogRecord, 'value' | 'headers' | 'timestamp' | 'keyVersion'> & Partial<LogRecord>): EventEnvelope {
+  deserialize(
+    record: Pick<LogRecord, 'value' | 'headers' | 'timestamp' | 'keyVersion'> & Partial<LogRecord>,
+  ): EventEnvelope {
     const header = (name: string): string => {
       const value = record.headers[name];
       if (value === undefined) {
-        throw new DefinitionError(`Record ${describe(record)} is not an Eventline event: header "${name}" is missing.`, {
-          header: name,
-        });
+        throw new DefinitionError(
+          `Record ${describe(record)} is not an Eventline event: header "${name}" is missing.`,
+          {
+            header: name,
+          },
+        );
       }
       return value;
     };
@@ -68,9 +77,11 @@ export class EventSerializer {
     const storedVersion = Number(header(EventHeaders.schemaVersion));
     const cls = this.registry.classOf(type);
     const { version } = eventDefinitionOf(cls);
-    if (record.value === null) throw new DefinitionError(`Record ${describe(record)} of type "${type}" has no value.`);
+    if (record.value === null)
+      throw new DefinitionError(`Record ${describe(record)} of type "${type}" has no value.`);
     const stored = JSON.parse(record.value.toString('utf8')) as EventPayload;
-    const payload = storedVersion < version ? this.upcasters.upcast(type, storedVersion, version, stored) : stored;
+    const payload =
+      storedVersion < version ? this.upcasters.upcast(type, storedVersion, version, stored) : stored;
     const event = deepFreeze(Object.assign(Object.create(cls.prototype) as object, payload));
 
     const headers: Record<string, string> = {};
@@ -99,5 +110,7 @@ export class EventSerializer {
 }
 
 function describe(record: Partial<LogRecord>): string {
-  return record.topic !== undefined ? `${record.topic}/${record.partition}@${record.offset}` : '(unpositioned)';
+  return record.topic !== undefined
+    ? `${record.topic}/${record.partition}@${record.offset}`
+    : '(unpositioned)';
 }

@@ -14,9 +14,12 @@ export class EventTypeRegistry {
     const { type } = eventDefinitionOf(cls);
     const existing = this.byType.get(type);
     if (existing && existing !== cls) {
-      throw new DefinitionError(`Event type "${type}" is declared by both ${existing.name} and ${cls.name}. Type names must be unique.`, {
-        type,
-      });
+      throw new DefinitionError(
+        `Event type "${type}" is declared by both ${existing.name} and ${cls.name}. Type names must be unique.`,
+        {
+          type,
+        },
+      );
     }
     this.byType.set(type, cls);
   }

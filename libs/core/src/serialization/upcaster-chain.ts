@@ -13,10 +13,13 @@ export class UpcasterChain {
     const id = `${upcaster.type}@${upcaster.fromVersion}`;
     const existing = this.steps.get(id);
     if (existing && existing !== upcaster) {
-      throw new DefinitionError(`Two upcasters turn "${upcaster.type}" v${upcaster.fromVersion} into v${upcaster.fromVersion + 1}. Keep one.`, {
-        type: upcaster.type,
-        fromVersion: upcaster.fromVersion,
-      });
+      throw new DefinitionError(
+        `Two upcasters turn "${upcaster.type}" v${upcaster.fromVersion} into v${upcaster.fromVersion + 1}. Keep one.`,
+        {
+          type: upcaster.type,
+          fromVersion: upcaster.fromVersion,
+        },
+      );
     }
     this.steps.set(id, upcaster);
   }

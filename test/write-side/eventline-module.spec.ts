@@ -1,21 +1,29 @@
-/**
- * EventlineModule inside a Nest application, next to CqrsModule. NestJS 12 is ESM-only, which Jest on
- * Node 20 cannot require without a transform; until the root jest config has it (and core's index
- * exports './module'), run: npx jest -c test/write-side/jest.config.js test/write-side
- * and take the module API from its folder (then: import it from '@eventline/core' like everything else).
- */
+/** EventlineModule inside a Nest application, next to CqrsModule, on the embedded engine. */
 import 'reflect-metadata';
 import { Injectable, Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { CommandBus, CommandHandler, CqrsModule, EventsHandler, ICommandHandler, IEventHandler } from '@nestjs/cqrs';
+import {
+  CommandBus,
+  CommandHandler,
+  CqrsModule,
+  EventsHandler,
+  ICommandHandler,
+  IEventHandler,
+} from '@nestjs/cqrs';
 import { IsPositive, IsString } from 'class-validator';
-import { AggregateRepository, CommandValidationError, EventLog, eventMetadataOf } from '@eventline/core';
-import { SqliteEventLog } from '@eventline/sqlite';
+import {
+  AggregateRepository,
+  CommandGateway,
+  CommandValidationError,
+  EVENT_LOG,
+  EventLog,
+  EventlineModule,
+  InjectRepository,
+  eventMetadataOf,
+} from '@eventline/core';
+import { sqliteEngine } from '@eventline/sqlite';
 import { Account, Deposited, depositedV1toV2 } from './bank/account';
 import { tempDbFile } from './support/write-side';
-
-type ModuleApi = typeof import('../../libs/core/src/module');
-const { CommandGateway, EVENT_LOG, EventlineModule, InjectRepository } = jest.requireActual<ModuleApi>('../../libs/core/src/module');
 
 class Deposit {
   @IsString() readonly accountId: string;
@@ -67,7 +75,9 @@ async function start(file: string) {
   @Module({
     imports: [
       CqrsModule.forRoot(),
-      EventlineModule.forRootAsync({ useFactory: () => ({ engine: { open: () => SqliteEventLog.open({ file }) }, partitions: 3, snapshotEvery: 5 }) }),
+      EventlineModule.forRootAsync({
+        useFactory: () => ({ engine: sqliteEngine({ file }), partitions: 3, snapshotEvery: 5 }),
+      }),
       EventlineModule.forFeature([Account], { upcasters: [depositedV1toV2] }),
     ],
     providers: [DepositHandler, AuditHandler, DepositedReaction],
@@ -84,7 +94,10 @@ describe('EventlineModule', () => {
     const app = await start(file);
     const log = app.get<EventLog>(EVENT_LOG);
     const topics = Object.fromEntries((await log.listTopics()).map((t) => [t.name, t]));
-    expect(topics['account.events']).toMatchObject({ partitions: 3, config: { cleanupPolicy: 'delete', retentionMs: -1 } });
+    expect(topics['account.events']).toMatchObject({
+      partitions: 3,
+      config: { cleanupPolicy: 'delete', retentionMs: -1 },
+    });
     expect(topics['account.state']).toMatchObject({ partitions: 3, config: { cleanupPolicy: 'compact' } });
     expect(topics['eventline.commands']).toMatchObject({ config: { cleanupPolicy: 'compact' } });
 
@@ -94,16 +107,32 @@ describe('EventlineModule', () => {
 
     expect(await bus.execute(new Deposit('a-1', 10))).toEqual({ accountId: 'a-1', version: 2 });
     const gateway = app.get(CommandGateway);
-    const receipt = await gateway.send<{ version: number }>(new Deposit('a-1', 5), { idempotencyKey: 'k-1', correlationId: 'corr-42' });
-    expect(receipt).toMatchObject({ result: { accountId: 'a-1', version: 3 }, replayed: false, streams: [{ id: 'a-1', fromVersion: 3, toVersion: 3 }] });
+    const receipt = await gateway.send<{ version: number }>(new Deposit('a-1', 5), {
+      idempotencyKey: 'k-1',
+      correlationId: 'corr-42',
+    });
+    expect(receipt).toMatchObject({
+      result: { accountId: 'a-1', version: 3 },
+      replayed: false,
+      streams: [{ id: 'a-1', fromVersion: 3, toVersion: 3 }],
+    });
     expect(receipt.positions).toEqual([expect.objectContaining({ topic: 'account.events' })]);
-    expect(await gateway.send(new Deposit('a-1', 5), { idempotencyKey: 'k-1' })).toEqual({ ...receipt, replayed: true });
+    expect(await gateway.send(new Deposit('a-1', 5), { idempotencyKey: 'k-1' })).toEqual({
+      ...receipt,
+      replayed: true,
+    });
 
     // Metadata on the stored event, and the reaction's command caused by it.
     const [, , third] = await log.readKey('account.events', 'a-1');
-    expect(third.headers).toMatchObject({ 'eventline.type': 'account.deposited', 'eventline.correlation-id': 'corr-42', 'eventline.aggregate-version': '3' });
+    expect(third.headers).toMatchObject({
+      'eventline.type': 'account.deposited',
+      'eventline.correlation-id': 'corr-42',
+      'eventline.aggregate-version': '3',
+    });
     await new Promise((r) => setTimeout(r, 20));
-    expect(audits.find((a) => a.correlationId === 'corr-42')).toMatchObject({ causationId: third.headers['eventline.event-id'] });
+    expect(audits.find((a) => a.correlationId === 'corr-42')).toMatchObject({
+      causationId: third.headers['eventline.event-id'],
+    });
     const loaded = await app.get<AggregateRepository<Account>>('AccountEventlineRepository').load('a-1');
     expect(loaded.balance).toBe(15);
     expect(eventMetadataOf(loaded) ?? null).toBeNull();
@@ -111,7 +140,10 @@ describe('EventlineModule', () => {
 
     // Restart on the same file: topics exist, the idempotent result survives.
     const again = await start(file);
-    expect(await again.get(CommandGateway).send(new Deposit('a-1', 5), { idempotencyKey: 'k-1' })).toEqual({ ...receipt, replayed: true });
+    expect(await again.get(CommandGateway).send(new Deposit('a-1', 5), { idempotencyKey: 'k-1' })).toEqual({
+      ...receipt,
+      replayed: true,
+    });
     await again.close();
   });
 });
