@@ -7,18 +7,41 @@ describe('cleaner statements use indexes', () => {
   afterAll(() => db.close());
 
   const plan = (sql: string): string[] =>
-    (db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...Array(countParams(sql)).fill(1)) as Array<{ detail: string }>).map(
-      (r) => r.detail,
-    );
+    (
+      db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...Array(countParams(sql)).fill(1)) as Array<{
+        detail: string;
+      }>
+    ).map((r) => r.detail);
 
   it.each([
-    ['compactionChunk', [/SEARCH r USING PRIMARY KEY \(topic_id=\? AND partition=\? AND offset>\?\)/, /SEARCH kv USING PRIMARY KEY \(topic_id=\? AND key=\?\)/]],
-    ['latestInPartition', [/SEARCH records USING (COVERING )?INDEX records_by_key \(topic_id=\? AND key=\?\)/]],
-    ['deleteRecord', [/SEARCH records USING PRIMARY KEY \(topic_id=\? AND partition=\? AND offset=\?\)/]],
-    ['deleteShadowed', [/SEARCH records USING INDEX records_by_key \(topic_id=\? AND key=\? AND key_version<\?\)/]],
+    [
+      'compactionChunk',
+      [
+        /SEARCH r USING PRIMARY KEY \(topic_id=\? AND partition=\? AND offset>\?\)/,
+        /SEARCH kv USING PRIMARY KEY \(topic_id=\? AND key=\?\)/,
+      ],
+    ],
+    [
+      'latestInPartition',
+      [/SEARCH records USING (COVERING )?INDEX records_by_key \(topic_id=\? AND key=\?\)/],
+    ],
+    [
+      'deleteRange',
+      [/SEARCH records USING PRIMARY KEY \(topic_id=\? AND partition=\? AND offset>\? AND offset<\?\)/],
+    ],
+    [
+      'deleteShadowed',
+      [/SEARCH records USING INDEX records_by_key \(topic_id=\? AND key=\? AND key_version<\?\)/],
+    ],
     ['retentionChunk', [/SEARCH records USING PRIMARY KEY \(topic_id=\? AND partition=\?\)/]],
     ['deleteThrough', [/SEARCH records USING PRIMARY KEY \(topic_id=\? AND partition=\? AND offset<\?\)/]],
-    ['advanceBegin', [/SEARCH partitions USING PRIMARY KEY \(topic_id=\? AND partition=\?\)/, /SEARCH r USING PRIMARY KEY \(topic_id=\? AND partition=\?\)/]],
+    [
+      'advanceBegin',
+      [
+        /SEARCH partitions USING PRIMARY KEY \(topic_id=\? AND partition=\?\)/,
+        /SEARCH r USING PRIMARY KEY \(topic_id=\? AND partition=\?\)/,
+      ],
+    ],
   ] as const)('%s', (name, expected) => {
     const details = plan(CLEANER_SQL[name]);
     for (const pattern of expected) expect(details.some((d) => pattern.test(d))).toBe(true);

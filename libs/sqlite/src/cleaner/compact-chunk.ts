@@ -40,23 +40,56 @@ export function compactChunk(
   let superseded = 0;
   let tombstones = 0;
   let cursor = after;
+  let run: { from: number; to: number } | undefined;
+  const flush = (): void => {
+    if (run) s.deleteRange.run(topicId, partition, run.from, run.to);
+    run = undefined;
+  };
+  const remove = (offset: number): void => {
+    if (run) run.to = offset;
+    else run = { from: offset, to: offset };
+  };
+  let done = rows.length < limit;
   for (const row of rows) {
     // Kafka's un-cleanable head: everything from the first record younger than the lag on.
-    if (row.timestamp > rule.headAfter) return { after: cursor, done: true, superseded, tombstones };
+    if (row.timestamp > rule.headAfter) {
+      done = true;
+      break;
+    }
     cursor = row.offset;
-    // Unkeyed records cannot be superseded; Kafka refuses them on compacted topics, we keep them.
-    if (row.key === null) continue;
-    const latest =
-      row.latest_partition === partition
-        ? row.latest_offset
-        : (s.latestInPartition.get(topicId, row.key, partition) as { offset: number } | undefined)?.offset;
-    if (latest === null || latest === undefined) continue;
-    if (row.offset < latest) {
-      superseded += s.deleteRecord.run(topicId, partition, row.offset).changes;
-    } else if (row.tombstone === 1 && row.timestamp <= rule.tombstonesUntil) {
-      tombstones += s.deleteRecord.run(topicId, partition, row.offset).changes;
+    const verdict = judge(s, topicId, partition, row, rule);
+    if (verdict === 'keep') {
+      flush();
+      continue;
+    }
+    if (verdict === 'superseded') {
+      superseded++;
+    } else {
+      // The pending run goes first, so `changes` counts only what the tombstone alone still shadowed.
+      flush();
+      tombstones++;
       superseded += s.deleteShadowed.run(topicId, row.key, row.key_version, partition).changes;
     }
+    remove(row.offset);
   }
-  return { after: cursor, done: rows.length < limit, superseded, tombstones };
+  flush();
+  return { after: cursor, done, superseded, tombstones };
+}
+
+function judge(
+  s: CleanerStatements,
+  topicId: number,
+  partition: number,
+  row: ChunkRow,
+  rule: CompactionRule,
+): 'keep' | 'superseded' | 'tombstone' {
+  // Unkeyed records cannot be superseded; Kafka refuses them on compacted topics, we keep them.
+  if (row.key === null) return 'keep';
+  const latest =
+    row.latest_partition === partition
+      ? row.latest_offset
+      : (s.latestInPartition.get(topicId, row.key, partition) as { offset: number } | undefined)?.offset;
+  if (latest === null || latest === undefined) return 'keep';
+  if (row.offset < latest) return 'superseded';
+  return row.tombstone === 1 && row.timestamp <= rule.tombstonesUntil ? 'tombstone' : 'keep';
 }

@@ -17,7 +17,10 @@ export function retentionChunk(
   limit: number,
   expireBefore: number,
 ): RetentionProgress {
-  const rows = s.retentionChunk.all(topicId, partition, limit) as Array<{ offset: number; timestamp: number }>;
+  const rows = s.retentionChunk.all(topicId, partition, limit) as Array<{
+    offset: number;
+    timestamp: number;
+  }>;
   let expired = 0;
   while (expired < rows.length && rows[expired].timestamp < expireBefore) expired++;
   if (expired === 0) return { done: true, removed: 0 };
