@@ -35,7 +35,7 @@ interface Sizes {
 
 const SIZES: Record<BenchSize, Sizes> = {
   tiny: { sequential: 10, concurrent: 128, batch100: 500, batch1000: 1_000, read: 1_000 },
-  quick: { sequential: 100, concurrent: 1_280, batch100: 5_000, batch1000: 10_000, read: 10_000 },
+  quick: { sequential: 50, concurrent: 640, batch100: 3_000, batch1000: 5_000, read: 5_000 },
   full: { sequential: 2_000, concurrent: 32_000, batch100: 100_000, batch1000: 200_000, read: 200_000 },
 };
 
