@@ -8,3 +8,4 @@ export * from './messaging';
 export * from './aggregates';
 export * from './commands';
 export * from './module';
+export * from './projections';

@@ -1,0 +1,52 @@
+import { RecordPosition } from '../log/record';
+import { ProjectionWaitTimeoutError } from './projection-errors';
+import { partitionId } from './projection-status';
+import { ReadModelStore } from './read-model-store';
+
+/**
+ * Read-your-writes: waits until a projection's committed checkpoints pass given positions.
+ * Reads the store, not the runner's memory, so partitions applied by other members count too;
+ * re-checks on local commits at once and every `pollMs` for commits elsewhere.
+ */
+export class CheckpointWaiter {
+  private readonly listeners = new Set<() => void>();
+
+  constructor(
+    private readonly projection: string,
+    private readonly store: ReadModelStore<unknown>,
+    private readonly pollMs = 25,
+  ) {}
+
+  notify(): void {
+    for (const listener of [...this.listeners]) listener();
+  }
+
+  async waitFor(positions: readonly RecordPosition[], timeoutMs: number): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const pending = await this.pending(positions);
+      if (pending.length === 0) return;
+      const left = deadline - Date.now();
+      if (left <= 0) throw new ProjectionWaitTimeoutError(this.projection, timeoutMs, pending);
+      await new Promise<void>((resolve) => {
+        const done = (): void => {
+          clearTimeout(timer);
+          this.listeners.delete(done);
+          resolve();
+        };
+        const timer = setTimeout(done, Math.min(left, this.pollMs));
+        this.listeners.add(done);
+      });
+    }
+  }
+
+  /** Positions not yet applied, as `topic:partition@offset`. */
+  private async pending(positions: readonly RecordPosition[]): Promise<string[]> {
+    const next = new Map(
+      (await this.store.checkpoints(this.projection)).map((c) => [partitionId(c), c.nextOffset]),
+    );
+    return positions
+      .filter((p) => (next.get(partitionId(p)) ?? 0) <= p.offset)
+      .map((p) => `${partitionId(p)}@${p.offset}`);
+  }
+}

@@ -1,0 +1,12 @@
+export * from './projection.decorator';
+export * from './on.decorator';
+export { PROJECTION_METADATA, ON_HANDLERS_METADATA } from './projection.constants';
+export * from './projection-definition';
+export * from './projection-context';
+export * from './read-model-store';
+export * from './projection-status';
+export * from './projection-errors';
+export * from './projection-runner-options';
+export * from './projection-runner';
+export { applyProjectionBatch } from './projection-batch';
+export type { PartitionRecords } from './projection-batch';

@@ -1,0 +1,26 @@
+import { AssignorName } from '../log/consumer-group';
+import { EventLog } from '../log/event-log';
+import { EventSerializer } from '../serialization/event-serializer';
+import { ReadModelStore } from './read-model-store';
+
+export interface ProjectionRunnerOptions<M = unknown> {
+  /** An instance of a @Projection class. */
+  readonly projection: object;
+  readonly log: EventLog;
+  readonly store: ReadModelStore<M>;
+  /** Decodes records; default: a JSON serializer knowing the projection's @On event classes (no upcasters). */
+  readonly serializer?: EventSerializer;
+  /** Most records applied in one read-model transaction (default 500). */
+  readonly batchSize?: number;
+  /** Long poll when every assigned partition is caught up (default 500 ms). */
+  readonly maxWaitMs?: number;
+  /** Group session timeout (default 10 000 ms); heartbeats go every third of it unless set. */
+  readonly sessionTimeoutMs?: number;
+  readonly heartbeatIntervalMs?: number;
+  readonly assignor?: AssignorName;
+  readonly clientId?: string;
+  /** Consecutive failed batches before the runner gives up with state 'failed' (default 5). */
+  readonly maxRetries?: number;
+  /** First retry delay, doubled per attempt (default 200 ms). */
+  readonly retryDelayMs?: number;
+}

@@ -1,0 +1,34 @@
+import 'reflect-metadata';
+import { PROJECTION_METADATA } from './projection.constants';
+
+export interface ProjectionOptions {
+  /** Topics the projection reads; its consumer group subscribes to all of them. */
+  readonly topics: readonly string[];
+  /** Version of the read model's shape (default 1). Checkpoints remember it; a change needs a rebuild. */
+  readonly version?: number;
+}
+
+export interface ProjectionMetadata {
+  readonly name: string;
+  readonly topics: readonly string[];
+  readonly version: number;
+}
+
+/**
+ * Marks a class as a projection named `name` (stable: it names the consumer group
+ * `projection.<name>` and the checkpoints). Metadata only; a ProjectionRunner drives it.
+ *
+ * @example
+ * @Projection('account-balances', { topics: ['account.events'], version: 1 })
+ * export class AccountBalances { @On(Deposited) async deposited(e: Deposited, ctx: ProjectionContext<EntityManager>) {} }
+ */
+export function Projection(name: string, options: ProjectionOptions): ClassDecorator {
+  const metadata: ProjectionMetadata = Object.freeze({
+    name,
+    topics: Object.freeze([...options.topics]),
+    version: options.version ?? 1,
+  });
+  return (target) => {
+    Reflect.defineMetadata(PROJECTION_METADATA, metadata, target);
+  };
+}

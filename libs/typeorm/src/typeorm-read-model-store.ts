@@ -1,0 +1,52 @@
+import { DefinitionError, ProjectionCheckpoint, ReadModelStore, ReadModelTransaction } from '@eventline/core';
+import { DataSource, EntityManager } from 'typeorm';
+import { ProjectionCheckpointEntity } from './projection-checkpoint.entity';
+import { isSqlite, serialized } from './transaction-queue';
+import { toCheckpoint, TypeOrmReadModelTransaction } from './typeorm-read-model-transaction';
+
+export interface TypeOrmReadModelStoreOptions {
+  /** Milliseconds since the epoch, for `updated_at`; injectable for tests. */
+  readonly clock?: () => number;
+}
+
+/**
+ * The read-model store on a TypeORM DataSource (SQLite via better-sqlite3 by default, PostgreSQL
+ * by its options). Each batch is ONE transaction: handlers get its EntityManager as `ctx.manager`
+ * and the checkpoints are written before it commits. The DataSource must be initialized and list
+ * ProjectionCheckpointEntity among its entities.
+ *
+ * @example
+ * const dataSource = await new DataSource({ type: 'better-sqlite3', database: 'read.db',
+ *   entities: [ProjectionCheckpointEntity, Balance], synchronize: true }).initialize();
+ * const runner = new ProjectionRunner({ projection: new Balances(), log, store: new TypeOrmReadModelStore(dataSource) });
+ */
+export class TypeOrmReadModelStore implements ReadModelStore<EntityManager> {
+  private readonly clock: () => number;
+
+  constructor(
+    readonly dataSource: DataSource,
+    options: TypeOrmReadModelStoreOptions = {},
+  ) {
+    if (!dataSource.hasMetadata(ProjectionCheckpointEntity)) {
+      throw new DefinitionError(
+        'The DataSource does not know ProjectionCheckpointEntity: add it to its `entities` (and migrate or synchronize).',
+      );
+    }
+    this.clock = options.clock ?? Date.now;
+  }
+
+  transaction<T>(work: (tx: ReadModelTransaction<EntityManager>) => Promise<T>): Promise<T> {
+    const run = (): Promise<T> =>
+      this.dataSource.transaction((manager) => work(new TypeOrmReadModelTransaction(manager, this.clock)));
+    return isSqlite(this.dataSource) ? serialized(this.dataSource, run) : run();
+  }
+
+  async checkpoints(projection: string): Promise<ProjectionCheckpoint[]> {
+    const read = async (): Promise<ProjectionCheckpoint[]> =>
+      (await this.dataSource.manager.find(ProjectionCheckpointEntity, { where: { projection } })).map(
+        toCheckpoint,
+      );
+    // On SQLite even a plain read must not slip into a transaction running on the shared connection.
+    return isSqlite(this.dataSource) ? serialized(this.dataSource, read) : read();
+  }
+}

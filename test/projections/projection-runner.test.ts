@@ -1,0 +1,155 @@
+import { EntityManager } from 'typeorm';
+import {
+  applyProjectionBatch,
+  PartitionRecords,
+  ProjectionRunner,
+  ProjectionWaitTimeoutError,
+  projectionDefinitionOf,
+} from '@eventline/core';
+import { Balances, Deposited, fold, history, LEDGER_TOPIC, Opened } from './support/ledger';
+import { LedgerFixture, serializer } from './support/ledger-fixture';
+
+const PARTITIONS = 4;
+
+async function until(check: () => Promise<boolean> | boolean, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error('condition not reached in time');
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
+async function caughtUp(runner: ProjectionRunner<EntityManager>, f: LedgerFixture): Promise<void> {
+  const ends = await f.log.offsets(LEDGER_TOPIC);
+  await runner.waitFor(
+    ends.filter((o) => o.endOffset > 0).map((o) => ({ ...o, offset: o.endOffset - 1 })),
+    15_000,
+  );
+}
+
+describe('ProjectionRunner on SQLite (log + TypeORM read model)', () => {
+  let f: LedgerFixture;
+
+  beforeEach(async () => {
+    f = new LedgerFixture();
+    await f.createTopic(PARTITIONS);
+  });
+
+  afterEach(async () => {
+    await f.close();
+  });
+
+  it('folds the whole history into the read model; unhandled event types are skipped but checkpointed', async () => {
+    const events = history(12, 400);
+    await f.append(events);
+    const runner = await f.runner({ batchSize: 64 });
+    await runner.start();
+    await caughtUp(runner, f);
+
+    expect(await f.readModel()).toEqual(fold(events));
+    const status = await runner.status();
+    expect(status).toMatchObject({ name: 'balances', state: 'running', lag: 0, lastError: null });
+    expect(status.partitions).toHaveLength(PARTITIONS);
+    expect(status.checkpoints).toEqual(status.endOffsets);
+  });
+
+  it('applies nothing twice when stopped mid-stream and restarted on a fresh connection', async () => {
+    const events = history(10, 600, 11);
+    await f.append(events);
+    const first = await f.runner({ batchSize: 5 });
+    await first.start();
+    await until(async () => {
+      const s = await first.status();
+      return Object.values(s.checkpoints).some((c) => c > 0);
+    });
+    await first.stop();
+    const applied = (await f.readModel()).reduce((n, r) => n + r.applied, 0);
+    expect(applied).toBeLessThan(events.filter((e) => e.constructor.name !== 'Noted').length);
+
+    const second = await f.runner({ batchSize: 50 });
+    await second.start();
+    await caughtUp(second, f);
+    expect(await f.readModel()).toEqual(fold(events));
+  });
+
+  it('rolls a failing batch back whole and applies it once on retry', async () => {
+    const events = history(6, 200, 3);
+    await f.append(events);
+    const projection = new Balances();
+    projection.failOnce.add('0@5').add('2@9');
+    const runner = await f.runner({ projection, batchSize: 20 });
+    await runner.start();
+    await caughtUp(runner, f);
+    expect(projection.failOnce.size).toBe(0);
+    expect(await f.readModel()).toEqual(fold(events));
+  });
+
+  it('ignores a redelivered batch: same records again change neither read model nor checkpoints', async () => {
+    const events = history(8, 300, 5);
+    await f.append(events);
+    const store = await f.store();
+    const runner = await f.runner({ store });
+    await runner.start();
+    await caughtUp(runner, f);
+    await runner.stop();
+    const before = await f.readModel();
+    const checkpoints = await store.checkpoints('balances');
+
+    const batch: PartitionRecords[] = [];
+    for (let partition = 0; partition < PARTITIONS; partition += 1) {
+      batch.push({ topic: LEDGER_TOPIC, partition, records: await f.log.read(LEDGER_TOPIC, partition, 0) });
+    }
+    const next = await applyProjectionBatch(
+      new Balances(),
+      projectionDefinitionOf(Balances),
+      serializer,
+      store,
+      batch,
+    );
+
+    expect(await f.readModel()).toEqual(before);
+    expect(await store.checkpoints('balances')).toEqual(checkpoints);
+    for (const cp of checkpoints) expect(next.get(`${cp.topic}:${cp.partition}`)).toBe(cp.nextOffset);
+  });
+
+  it('splits the partitions between two runners of one group, which together build the same read model', async () => {
+    const events = history(16, 800, 13);
+    const half = Math.floor(events.length / 2);
+    await f.append(events.slice(0, half));
+    const a = await f.runner({ batchSize: 10, clientId: 'a' });
+    const b = await f.runner({ batchSize: 10, clientId: 'b' });
+    await a.start();
+    await b.start();
+    await f.append(events.slice(half));
+
+    await until(async () => {
+      const [sa, sb] = [await a.status(), await b.status()];
+      return (
+        sa.partitions.length > 0 &&
+        sb.partitions.length > 0 &&
+        sa.partitions.length + sb.partitions.length === PARTITIONS
+      );
+    });
+    await caughtUp(a, f);
+
+    const [sa, sb] = [await a.status(), await b.status()];
+    const owned = [...sa.partitions, ...sb.partitions].map((p) => p.partition).sort();
+    expect(owned).toEqual([0, 1, 2, 3]);
+    expect(await f.readModel()).toEqual(fold(events));
+    const group = await f.log.describeGroup('projection.balances');
+    expect(group.members).toHaveLength(2);
+  });
+
+  it('waitFor resolves once the projection has passed the positions a write returned (read-your-writes)', async () => {
+    const runner = await f.runner();
+    await runner.start();
+    await f.append([new Opened('rw-1', 'ann')]);
+    const appended = await f.append([new Deposited('rw-1', 42)]);
+
+    await runner.waitFor(appended, 5_000);
+    expect(await f.readModel()).toEqual([{ id: 'rw-1', owner: 'ann', balance: 42, applied: 2 }]);
+
+    const beyond = { ...appended[0], offset: appended[0].offset + 1000 };
+    await expect(runner.waitFor([beyond], 100)).rejects.toBeInstanceOf(ProjectionWaitTimeoutError);
+  });
+});
