@@ -2,6 +2,7 @@ import { EntityManager } from 'typeorm';
 import {
   applyProjectionBatch,
   PartitionRecords,
+  Projection,
   ProjectionRunner,
   ProjectionWaitTimeoutError,
   projectionDefinitionOf,
@@ -151,5 +152,52 @@ describe('ProjectionRunner on SQLite (log + TypeORM read model)', () => {
 
     const beyond = { ...appended[0], offset: appended[0].offset + 1000 };
     await expect(runner.waitFor([beyond], 100)).rejects.toBeInstanceOf(ProjectionWaitTimeoutError);
+  });
+});
+
+describe('ProjectionRunner failures', () => {
+  let f: LedgerFixture;
+
+  beforeEach(async () => {
+    f = new LedgerFixture();
+    await f.createTopic(2);
+  });
+
+  afterEach(async () => {
+    await f.close();
+  });
+
+  it('retries a handler that keeps failing, then reports state failed with the error; nothing of the batch is kept', async () => {
+    await f.append(history(3, 10));
+    const alwaysFailing = Object.assign(new Balances(), {
+      opened: async () => {
+        throw new Error('read model is down');
+      },
+    });
+    const runner = await f.runner({ projection: alwaysFailing, maxRetries: 2 });
+    await runner.start();
+    await until(async () => (await runner.status()).state === 'failed');
+    const status = await runner.status();
+    expect(status.lastError).toEqual({ message: 'read model is down' });
+    expect(await f.readModel()).toEqual([]);
+  });
+
+  it('fails at once when the checkpoints were written by another projection version', async () => {
+    const events = history(3, 20);
+    await f.append(events);
+    const store = await f.store();
+    const v1 = await f.runner({ store });
+    await v1.start();
+    await caughtUp(v1, f);
+    await v1.stop();
+
+    @Projection('balances', { topics: [LEDGER_TOPIC], version: 2 })
+    class BalancesV2 extends Balances {}
+    await f.append([new Deposited('acc-0', 1)]);
+    const v2 = await f.runner({ store, projection: new BalancesV2(), maxRetries: 100 });
+    await v2.start();
+    await until(async () => (await v2.status()).state === 'failed', 2_000);
+    expect((await v2.status()).lastError?.code).toBe('PROJECTION_VERSION_MISMATCH');
+    expect(await f.readModel()).toEqual(fold(events));
   });
 });

@@ -10,6 +10,7 @@ import { ProjectionDefinition, projectionDefinitionOf } from './projection-defin
 import { ProjectionRunnerOptions } from './projection-runner-options';
 import { partitionId, ProjectionState, ProjectionStatus } from './projection-status';
 import { CheckpointWaiter } from './checkpoint-waiter';
+import { ProjectionVersionMismatchError } from './projection-errors';
 import { ReadModelStore } from './read-model-store';
 
 const FENCED = new Set(['ILLEGAL_GENERATION', 'UNKNOWN_MEMBER_ID']);
@@ -76,15 +77,17 @@ export class ProjectionRunner<M = unknown> {
   async stop(): Promise<void> {
     if (this.state === 'stopped') return;
     if (this.state !== 'failed') this.state = 'stopped';
+    else if (!this.memberId) return;
     clearInterval(this.heartbeat);
     this.wake?.();
     await this.loop;
     if (this.memberId) {
       await this.log.leaveGroup(this.definition.groupId, this.memberId).catch(() => undefined);
+      this.memberId = undefined;
     }
     this.assignment = undefined;
     this.positions.clear();
-    this.state = 'stopped';
+    if (this.state !== 'failed') this.state = 'stopped';
   }
 
   /**
@@ -146,7 +149,9 @@ export class ProjectionRunner<M = unknown> {
       } catch (error) {
         this.lastError = error as Error;
         failures += 1;
-        if (failures > (this.options.maxRetries ?? 5)) return this.fail(error);
+        // A version mismatch does not heal by retrying; a failing handler might (a lock, a restart).
+        const hopeless = error instanceof ProjectionVersionMismatchError;
+        if (hopeless || failures > (this.options.maxRetries ?? 5)) return this.fail(error);
         await this.sleep((this.options.retryDelayMs ?? 200) * 2 ** (failures - 1));
       }
     }
