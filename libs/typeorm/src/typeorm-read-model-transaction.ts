@@ -14,7 +14,7 @@ export class TypeOrmReadModelTransaction implements ReadModelTransaction<EntityM
     projection: string,
     partitions: readonly TopicPartition[],
   ): Promise<ProjectionCheckpoint[]> {
-    await this.lock(projection);
+    await this.lock(projection, partitions);
     const rows = await this.manager.find(ProjectionCheckpointEntity, { where: { projection } });
     const wanted = new Set(partitions.map((p) => `${p.topic}:${p.partition}`));
     return rows.filter((r) => wanted.has(`${r.topic}:${r.partition}`)).map(toCheckpoint);
@@ -38,12 +38,14 @@ export class TypeOrmReadModelTransaction implements ReadModelTransaction<EntityM
   }
 
   /**
-   * Serializes batches of one projection across connections and processes BEFORE the checkpoints
-   * are read, so a runner that lost a partition in a rebalance cannot apply a batch its successor
-   * already applied. SQLite: a write as first statement takes the database's write lock (a deferred
-   * transaction that read first could not upgrade). PostgreSQL: a transaction-scoped advisory lock.
+   * Serializes batches on the same partitions across connections and processes BEFORE the
+   * checkpoints are read, so a runner that lost a partition in a rebalance cannot apply a batch its
+   * successor already applied. SQLite: a write as first statement takes the database's write lock
+   * (a deferred transaction that read first could not upgrade later). PostgreSQL: one
+   * transaction-scoped advisory lock per partition, taken in a fixed order (no deadlock between
+   * members), so members working on different partitions do not wait for each other.
    */
-  private async lock(projection: string): Promise<void> {
+  private async lock(projection: string, partitions: readonly TopicPartition[]): Promise<void> {
     if (isSqlite(this.manager.connection)) {
       await this.manager
         .createQueryBuilder()
@@ -52,9 +54,11 @@ export class TypeOrmReadModelTransaction implements ReadModelTransaction<EntityM
         .where('projection = :projection', { projection })
         .execute();
     } else if (this.manager.connection.options.type === 'postgres') {
-      await this.manager.query('SELECT pg_advisory_xact_lock(hashtext($1))', [
-        `eventline.projection.${projection}`,
-      ]);
+      const names = partitions
+        .map((p) => `eventline.projection:${projection}:${p.topic}:${p.partition}`)
+        .sort();
+      for (const name of names)
+        await this.manager.query('SELECT pg_advisory_xact_lock(hashtext($1))', [name]);
     }
   }
 }

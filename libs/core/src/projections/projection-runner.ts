@@ -104,7 +104,9 @@ export class ProjectionRunner<M = unknown> {
     const endOffsets: Record<string, number> = {};
     let lag = 0;
     for (const topic of new Set(partitions.map((p) => p.topic))) {
-      for (const o of await this.log.offsets(topic)) endOffsets[partitionId(o)] = o.endOffset;
+      for (const o of await this.log.offsets(topic)) {
+        if (this.positions.has(partitionId(o))) endOffsets[partitionId(o)] = o.endOffset;
+      }
     }
     for (const tp of partitions) {
       const id = partitionId(tp);
