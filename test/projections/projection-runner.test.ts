@@ -141,6 +141,23 @@ describe('ProjectionRunner on SQLite (log + TypeORM read model)', () => {
     expect(group.members).toHaveLength(2);
   });
 
+  it('hands the partitions of a runner that stops mid-stream to the other, applying nothing twice', async () => {
+    const events = history(12, 900, 17);
+    await f.append(events);
+    const a = await f.runner({ batchSize: 3, clientId: 'a' });
+    const b = await f.runner({ batchSize: 3, clientId: 'b' });
+    await a.start();
+    await b.start();
+    await until(async () => (await a.status()).partitions.length < PARTITIONS);
+    await until(async () => Object.values((await b.status()).checkpoints).some((c) => c > 0));
+    await b.stop();
+
+    await until(async () => (await a.status()).partitions.length === PARTITIONS);
+    await caughtUp(a, f);
+    expect(await f.readModel()).toEqual(fold(events));
+    expect((await f.log.describeGroup('projection.balances')).members).toHaveLength(1);
+  });
+
   it('waitFor resolves once the projection has passed the positions a write returned (read-your-writes)', async () => {
     const runner = await f.runner();
     await runner.start();

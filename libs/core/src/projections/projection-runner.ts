@@ -1,6 +1,6 @@
-import { ConflictError } from '../errors';
 import { EventClass } from '../events/event-class';
 import { GroupAssignment } from '../log/consumer-group';
+import { GroupMembership } from './group-membership';
 import { EventLog } from '../log/event-log';
 import { RecordPosition } from '../log/record';
 import { EventSerializer } from '../serialization/event-serializer';
@@ -12,8 +12,6 @@ import { partitionId, ProjectionState, ProjectionStatus } from './projection-sta
 import { CheckpointWaiter } from './checkpoint-waiter';
 import { ProjectionVersionMismatchError } from './projection-errors';
 import { ReadModelStore } from './read-model-store';
-
-const FENCED = new Set(['ILLEGAL_GENERATION', 'UNKNOWN_MEMBER_ID']);
 
 /**
  * Runs one projection as one member of the consumer group `projection.<name>`: reads its assigned
@@ -35,13 +33,10 @@ export class ProjectionRunner<M = unknown> {
   private readonly waiter: CheckpointWaiter;
   private state: ProjectionState = 'stopped';
   private lastError: Error | null = null;
-  private memberId: string | undefined;
+  private readonly membership: GroupMembership;
   private assignment: GroupAssignment | undefined;
   /** Next offset to read per assigned partition. */
   private readonly positions = new Map<string, number>();
-  private pending: GroupAssignment | undefined;
-  private rejoin = false;
-  private heartbeat: NodeJS.Timeout | undefined;
   private loop: Promise<void> | undefined;
   private wake: (() => void) | undefined;
   private rotation = 0;
@@ -53,6 +48,22 @@ export class ProjectionRunner<M = unknown> {
     this.serializer =
       options.serializer ?? new EventSerializer(new EventTypeRegistry(uniqueClasses(this.definition)));
     this.waiter = new CheckpointWaiter(this.definition.name, this.store);
+    const sessionTimeoutMs = options.sessionTimeoutMs ?? 10_000;
+    this.membership = new GroupMembership(
+      this.log,
+      {
+        groupId: this.definition.groupId,
+        topics: this.definition.topics,
+        sessionTimeoutMs,
+        ...(options.assignor ? { assignor: options.assignor } : {}),
+        ...(options.clientId ? { clientId: options.clientId } : {}),
+      },
+      options.heartbeatIntervalMs ?? Math.floor(sessionTimeoutMs / 3),
+      {
+        changed: () => this.wake?.(),
+        error: (error) => (this.lastError = error as Error),
+      },
+    );
   }
 
   /** Joins the group and starts consuming; resolves once the first assignment is taken. */
@@ -61,14 +72,12 @@ export class ProjectionRunner<M = unknown> {
     this.state = 'starting';
     this.lastError = null;
     try {
-      await this.adopt(await this.join());
+      await this.adopt(await this.membership.join());
     } catch (error) {
       this.fail(error);
       throw error;
     }
-    const interval = this.options.heartbeatIntervalMs ?? Math.floor(this.sessionTimeoutMs() / 3);
-    this.heartbeat = setInterval(() => void this.beat(), interval);
-    this.heartbeat.unref();
+    this.membership.startHeartbeats();
     this.state = 'running';
     this.loop = this.run();
   }
@@ -77,14 +86,9 @@ export class ProjectionRunner<M = unknown> {
   async stop(): Promise<void> {
     if (this.state === 'stopped') return;
     if (this.state !== 'failed') this.state = 'stopped';
-    else if (!this.memberId) return;
-    clearInterval(this.heartbeat);
     this.wake?.();
     await this.loop;
-    if (this.memberId) {
-      await this.log.leaveGroup(this.definition.groupId, this.memberId).catch(() => undefined);
-      this.memberId = undefined;
-    }
+    await this.membership.leave();
     this.assignment = undefined;
     this.positions.clear();
     if (this.state !== 'failed') this.state = 'stopped';
@@ -129,7 +133,8 @@ export class ProjectionRunner<M = unknown> {
     let failures = 0;
     while (this.state === 'running') {
       try {
-        await this.syncGroup();
+        const next = await this.membership.sync();
+        if (next) await this.adopt(next);
         const batch = await this.fetch();
         if (batch.length === 0) {
           await this.idle();
@@ -143,7 +148,7 @@ export class ProjectionRunner<M = unknown> {
           );
           for (const [id, offset] of next) if (this.positions.has(id)) this.positions.set(id, offset);
           this.waiter.notify();
-          await this.commitOffsets();
+          await this.membership.commit(this.offsets());
           // Drivers that answer synchronously never yield to timers: let heartbeats and others run.
           await new Promise((resolve) => setImmediate(resolve));
         }
@@ -159,20 +164,8 @@ export class ProjectionRunner<M = unknown> {
     }
   }
 
-  private join(): Promise<GroupAssignment> {
-    return this.log.joinGroup({
-      groupId: this.definition.groupId,
-      ...(this.memberId ? { memberId: this.memberId } : {}),
-      topics: this.definition.topics,
-      sessionTimeoutMs: this.sessionTimeoutMs(),
-      ...(this.options.assignor ? { assignor: this.options.assignor } : {}),
-      ...(this.options.clientId ? { clientId: this.options.clientId } : {}),
-    });
-  }
-
   /** Takes an assignment: keeps positions of kept partitions, reads checkpoints for new ones. */
   private async adopt(assignment: GroupAssignment): Promise<void> {
-    this.memberId = assignment.memberId;
     const ids = new Set(assignment.partitions.map(partitionId));
     for (const id of [...this.positions.keys()]) if (!ids.has(id)) this.positions.delete(id);
     const fresh = assignment.partitions.filter((tp) => !this.positions.has(partitionId(tp)));
@@ -184,38 +177,6 @@ export class ProjectionRunner<M = unknown> {
         this.positions.set(partitionId(tp), stored.get(partitionId(tp))?.nextOffset ?? 0);
     }
     this.assignment = assignment;
-  }
-
-  /** Heartbeats run on a timer; the loop applies what they learnt, so assignments change between batches only. */
-  private async beat(): Promise<void> {
-    const current = this.assignment;
-    if (!current || !this.memberId || this.state !== 'running') return;
-    try {
-      const result = await this.log.heartbeat(this.definition.groupId, this.memberId, current.generation);
-      if (result.rebalanced) {
-        this.pending = result;
-        this.wake?.();
-      }
-    } catch (error) {
-      if (isFenced(error)) {
-        this.rejoin = true;
-        this.wake?.();
-      } else {
-        this.lastError = error as Error;
-      }
-    }
-  }
-
-  private async syncGroup(): Promise<void> {
-    if (this.rejoin) {
-      this.rejoin = false;
-      this.pending = undefined;
-      await this.adopt(await this.join());
-    } else if (this.pending) {
-      const next = this.pending;
-      this.pending = undefined;
-      await this.adopt(next);
-    }
   }
 
   /** Up to batchSize records over the assigned partitions, starting at a rotating one for fairness. */
@@ -248,23 +209,11 @@ export class ProjectionRunner<M = unknown> {
     await Promise.race([...polls, this.sleep(maxWaitMs)]);
   }
 
-  private async commitOffsets(): Promise<void> {
-    const assignment = this.assignment;
-    if (!assignment || !this.memberId) return;
-    const offsets = assignment.partitions
+  /** Group offsets mirror the store's checkpoints (informational: tools show lag from them). */
+  private offsets(): { topic: string; partition: number; offset: number }[] {
+    return (this.assignment?.partitions ?? [])
       .filter((tp) => this.positions.has(partitionId(tp)))
-      .map((tp) => ({
-        topic: tp.topic,
-        partition: tp.partition,
-        offset: this.positions.get(partitionId(tp)) ?? 0,
-      }));
-    try {
-      await this.log.commitOffsets(this.definition.groupId, this.memberId, assignment.generation, offsets);
-    } catch (error) {
-      // Fenced: the partitions may have moved. The store's checkpoints stay the truth; rejoin and go on.
-      if (!isFenced(error)) throw error;
-      this.rejoin = true;
-    }
+      .map((tp) => ({ ...tp, offset: this.positions.get(partitionId(tp)) ?? 0 }));
   }
 
   /** A sleep that stop() and rebalances cut short. */
@@ -283,16 +232,8 @@ export class ProjectionRunner<M = unknown> {
   private fail(error: unknown): void {
     this.lastError = error as Error;
     this.state = 'failed';
-    clearInterval(this.heartbeat);
+    this.membership.stopHeartbeats();
   }
-
-  private sessionTimeoutMs(): number {
-    return this.options.sessionTimeoutMs ?? 10_000;
-  }
-}
-
-function isFenced(error: unknown): boolean {
-  return error instanceof ConflictError && FENCED.has(error.code);
 }
 
 function uniqueClasses(definition: ProjectionDefinition): EventClass[] {
