@@ -54,7 +54,10 @@ const providers = [
 
 /** Global half of EventlineModule.forRoot: opens the log, creates topics, puts the pipeline in front of the CommandBus. */
 @Global()
-@Module({ providers, exports: [EVENT_LOG, EventStore, CommandPipeline, CommandGateway] })
+@Module({
+  providers,
+  exports: [EVENT_LOG, EventStore, CommandPipeline, CommandGateway, EVENTLINE_MODULE_OPTIONS],
+})
 export class EventlineCoreModule
   extends ConfigurableEventlineCoreModule
   implements OnModuleInit, OnApplicationShutdown

@@ -1,5 +1,7 @@
 import { ValidatorOptions } from 'class-validator';
 import { EventLog } from '../log/event-log';
+import { ReadModelDatabase } from '../projections/read-model-database';
+import { ProjectionRunnerSettings } from '../projections/projection-runner-options';
 import { Upcaster } from '../serialization/upcaster';
 import { EventlineEngine } from './eventline-engine';
 
@@ -17,4 +19,8 @@ export interface EventlineModuleOptions {
   /** Compacted topic of idempotency records (default `eventline.commands`). */
   readonly commandsTopic?: string;
   readonly upcasters?: readonly Upcaster[];
+  /** Where projections write their read models: `typeOrmReadModels({ ...DataSourceOptions })` from `@eventline/typeorm`. */
+  readonly readModels?: ReadModelDatabase;
+  /** Runner settings of every projection, and whether they start with the application (default true). */
+  readonly projections?: ProjectionRunnerSettings & { readonly autoStart?: boolean };
 }

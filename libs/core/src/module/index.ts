@@ -7,3 +7,6 @@ export { EVENTLINE_MODULE_OPTIONS } from './eventline.module-definition';
 export * from './command-gateway';
 export * from './inject-repository.decorator';
 export * from './eventline-feature';
+export * from './eventline-projections.module';
+export * from './projections.service';
+export * from './projection-explorer';

@@ -10,3 +10,4 @@ export * from './projection-runner-options';
 export * from './projection-runner';
 export { applyProjectionBatch } from './projection-batch';
 export type { PartitionRecords } from './projection-batch';
+export * from './read-model-database';

@@ -1,4 +1,4 @@
-import { ConflictError, UnavailableError } from '../errors';
+import { ConflictError, NotFoundError, UnavailableError } from '../errors';
 
 /** waitFor gave up: the projection had not passed the positions within the timeout. */
 export class ProjectionWaitTimeoutError extends UnavailableError {
@@ -18,6 +18,17 @@ export class ProjectionVersionMismatchError extends ConflictError {
       'PROJECTION_VERSION_MISMATCH',
       `Projection "${projection}" is at version ${current}, but its checkpoints were written by version ${stored}. Rebuild the read model (not yet automated) or restore the old version.`,
       { projection, stored, current },
+    );
+  }
+}
+
+/** No projection of that name is registered in this application. */
+export class ProjectionNotFoundError extends NotFoundError {
+  constructor(name: string, known: readonly string[]) {
+    super(
+      `No projection "${name}" is registered. Known: ${known.join(', ') || 'none'}. Register it with EventlineModule.forFeature({ projections: [...] }).`,
+      { projection: name, known },
+      'PROJECTION_NOT_FOUND',
     );
   }
 }

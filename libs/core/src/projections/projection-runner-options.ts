@@ -24,3 +24,15 @@ export interface ProjectionRunnerOptions<M = unknown> {
   /** First retry delay, doubled per attempt (default 200 ms). */
   readonly retryDelayMs?: number;
 }
+
+/** Runner settings an application sets once for all its projections (`forRoot({ projections })`). */
+export type ProjectionRunnerSettings = Pick<
+  ProjectionRunnerOptions,
+  | 'batchSize'
+  | 'maxWaitMs'
+  | 'sessionTimeoutMs'
+  | 'heartbeatIntervalMs'
+  | 'assignor'
+  | 'maxRetries'
+  | 'retryDelayMs'
+>;

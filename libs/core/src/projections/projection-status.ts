@@ -1,6 +1,6 @@
 import { TopicPartition } from '../log/record';
 
-export type ProjectionState = 'starting' | 'running' | 'stopped' | 'failed';
+export type ProjectionState = 'starting' | 'running' | 'rebuilding' | 'stopped' | 'failed';
 
 /** Per topic-partition number, keyed `topic:partition`. */
 export type PartitionNumbers = Readonly<Record<string, number>>;

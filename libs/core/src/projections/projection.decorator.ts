@@ -6,12 +6,21 @@ export interface ProjectionOptions {
   readonly topics: readonly string[];
   /** Version of the read model's shape (default 1). Checkpoints remember it; a change needs a rebuild. */
   readonly version?: number;
+  /**
+   * The read-model classes (TypeORM entities) this projection alone writes. The read-model database
+   * registers them, and a rebuild replaces exactly these tables.
+   */
+  readonly readModels?: readonly ReadModelClass[];
 }
+
+// eslint-disable-next-line @typescript-eslint/no-unsafe-function-type -- entities are plain classes of any constructor shape
+export type ReadModelClass = Function;
 
 export interface ProjectionMetadata {
   readonly name: string;
   readonly topics: readonly string[];
   readonly version: number;
+  readonly readModels: readonly ReadModelClass[];
 }
 
 /**
@@ -27,6 +36,7 @@ export function Projection(name: string, options: ProjectionOptions): ClassDecor
     name,
     topics: Object.freeze([...options.topics]),
     version: options.version ?? 1,
+    readModels: Object.freeze([...(options.readModels ?? [])]),
   });
   return (target) => {
     Reflect.defineMetadata(PROJECTION_METADATA, metadata, target);
