@@ -1,0 +1,24 @@
+import { EventlineEngine } from '@eventline/core';
+import { sqliteEngine } from '@eventline/sqlite';
+import { BankConfig } from './config';
+
+/** The log engine chosen by EVENTLINE_ENGINE; the application code above it is the same for both. */
+export function engineFor(config: BankConfig): EventlineEngine {
+  if (config.engine === 'sqlite') return sqliteEngine({ file: config.sqliteFile });
+  return { open: async () => (await kafkaEngine(config)).open() };
+}
+
+const KAFKA_PACKAGE = '@eventline/kafka';
+
+// Loaded only when chosen, so the embedded default needs nothing of Kafka.
+async function kafkaEngine(config: BankConfig): Promise<EventlineEngine> {
+  const kafka = (await import(KAFKA_PACKAGE).catch(() => ({}))) as {
+    kafkaEngine?: (options: { brokers: readonly string[] }) => EventlineEngine;
+  };
+  if (typeof kafka.kafkaEngine !== 'function') {
+    throw new Error(
+      'EVENTLINE_ENGINE=kafka: this build of @eventline/kafka has no kafkaEngine() yet. Use the embedded engine (EVENTLINE_ENGINE=sqlite).',
+    );
+  }
+  return kafka.kafkaEngine({ brokers: config.kafkaBrokers });
+}
