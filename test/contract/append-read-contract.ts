@@ -3,11 +3,18 @@ import { ContractContext } from './event-log-contract';
 import { endOffsets, expectCode, readAll, text } from './contract-helpers';
 
 export function appendReadContract(ctx: ContractContext): void {
-  const topic = async (hint: string, partitions = 4, maxMessageBytes?: number): Promise<string> => {
+  const topic = async (
+    hint: string,
+    partitions = 4,
+    maxMessageBytes?: number,
+    keyIndex?: boolean,
+  ): Promise<string> => {
     const name = ctx.topicName(hint);
     await ctx
       .log()
-      .createTopics([{ name, partitions, config: maxMessageBytes ? { maxMessageBytes } : undefined }]);
+      .createTopics([
+        { name, partitions, config: maxMessageBytes ? { maxMessageBytes } : undefined, keyIndex },
+      ]);
     return name;
   };
 
@@ -68,30 +75,68 @@ export function appendReadContract(ctx: ContractContext): void {
     expect(await ctx.log().read(name, 0, 1_000)).toEqual([]);
   });
 
-  it('numbers the records of each key and reads a key as a stream', async () => {
-    const name = await topic('streams', 2);
-    for (let i = 0; i < 5; i++) {
-      await ctx.log().append({
-        records: [
-          { topic: name, key: 'a', value: text(`a${i}`) },
-          { topic: name, key: 'b', value: text(`b${i}`) },
-        ],
-      });
-    }
-    const stream = await ctx.log().readKey(name, 'a', 2);
-    expect(stream.map((r) => [r.keyVersion, r.value?.toString()])).toEqual([
-      [3, 'a2'],
-      [4, 'a3'],
-      [5, 'a4'],
-    ]);
-    expect(await ctx.log().readKey(name, 'nobody')).toEqual([]);
-    expect(await ctx.log().keyVersions(name, ['a', 'b', 'nobody'])).toEqual(
-      new Map([
-        ['a', 5],
-        ['b', 5],
-        ['nobody', 0],
-      ]),
-    );
+  it.each([
+    ['without', false],
+    ['with', true],
+  ])(
+    'numbers the records of each key and reads a key as a stream (%s keyIndex)',
+    async (_label, keyIndex) => {
+      const name = await topic('streams', 2, undefined, keyIndex);
+      for (let i = 0; i < 5; i++) {
+        await ctx.log().append({
+          records: [
+            { topic: name, key: 'a', value: text(`a${i}`) },
+            { topic: name, key: 'b', value: text(`b${i}`) },
+          ],
+        });
+      }
+      const stream = await ctx.log().readKey(name, 'a', 2);
+      expect(stream.map((r) => [r.keyVersion, r.value?.toString()])).toEqual([
+        [3, 'a2'],
+        [4, 'a3'],
+        [5, 'a4'],
+      ]);
+      expect(await ctx.log().readKey(name, 'nobody')).toEqual([]);
+      expect(await ctx.log().keyVersions(name, ['a', 'b', 'nobody'])).toEqual(
+        new Map([
+          ['a', 5],
+          ['b', 5],
+          ['nobody', 0],
+        ]),
+      );
+    },
+  );
+
+  it('reads the latest record of a key in one call, whatever its history', async () => {
+    const name = await topic('latest', 3);
+    expect(await ctx.log().readLatest(name, 'a')).toBeNull();
+    await ctx.log().append({
+      records: [
+        { topic: name, key: 'a', value: text('a1'), headers: { n: '1' } },
+        { topic: name, key: 'b', value: text('b1') },
+        { topic: name, key: 'a', value: text('a2'), headers: { n: '2' } },
+      ],
+    });
+    const { records } = await ctx.log().append({ records: [{ topic: name, key: 'a', value: text('a3') }] });
+    const latest = await ctx.log().readLatest(name, 'a');
+    expect(latest).toMatchObject({
+      topic: name,
+      key: 'a',
+      keyVersion: 3,
+      partition: records[0].partition,
+      offset: records[0].offset,
+      headers: {},
+    });
+    expect(latest?.value?.toString()).toBe('a3');
+    expect((await ctx.log().readLatest(name, 'b'))?.value?.toString()).toBe('b1');
+    // A tombstone is a record too: the latest of a deleted key is its tombstone.
+    await ctx.log().append({ records: [{ topic: name, key: 'b', value: null }] });
+    expect(await ctx.log().readLatest(name, 'b')).toMatchObject({ key: 'b', value: null, keyVersion: 2 });
+    // With an explicit partition the key's latest record is wherever it was written last.
+    await ctx.log().append({ records: [{ topic: name, key: 'a', value: text('moved'), partition: 2 }] });
+    expect(await ctx.log().readLatest(name, 'a')).toMatchObject({ partition: 2, keyVersion: 4 });
+    expect(await ctx.log().readLatest(name, 'nobody')).toBeNull();
+    await expectCode(ctx.log().readLatest(ctx.topicName('nope'), 'a'), 'UNKNOWN_TOPIC');
   });
 
   it('appends to several topics atomically and rejects the whole batch on one bad record', async () => {

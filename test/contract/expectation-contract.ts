@@ -11,12 +11,10 @@ export function expectationContract(ctx: ContractContext): void {
   it('appends when the key is at the expected version, refuses otherwise with nothing written', async () => {
     const name = await topic('expect');
     const other = await topic('expect-other');
-    await ctx
-      .log()
-      .append({
-        records: [{ topic: name, key: 'acc', value: text('1') }],
-        expectations: [{ topic: name, key: 'acc', version: 0 }],
-      });
+    await ctx.log().append({
+      records: [{ topic: name, key: 'acc', value: text('1') }],
+      expectations: [{ topic: name, key: 'acc', version: 0 }],
+    });
     const second = await ctx.log().append({
       records: [
         { topic: name, key: 'acc', value: text('2') },
@@ -63,12 +61,10 @@ export function expectationContract(ctx: ContractContext): void {
   it('rejects malformed expectations', async () => {
     const name = await topic('bad-expect');
     await expectCode(
-      ctx
-        .log()
-        .append({
-          records: [{ topic: name, key: 'k', value: null }],
-          expectations: [{ topic: name, key: 'k', version: -1 }],
-        }),
+      ctx.log().append({
+        records: [{ topic: name, key: 'k', value: null }],
+        expectations: [{ topic: name, key: 'k', version: -1 }],
+      }),
       'VALIDATION_FAILED',
     );
     await expectCode(

@@ -7,7 +7,7 @@ export function topicContract(ctx: ContractContext): void {
     const name = ctx.topicName('create');
     await ctx.log().createTopics([{ name, partitions: 3 }]);
     const described = await ctx.log().describeTopic(name);
-    expect(described).toEqual({ name, partitions: 3, config: DEFAULT_TOPIC_CONFIG });
+    expect(described).toEqual({ name, partitions: 3, config: DEFAULT_TOPIC_CONFIG, keyIndex: false });
     expect((await ctx.log().listTopics()).map((t) => t.name)).toContain(name);
     expect(await ctx.log().offsets(name)).toEqual(
       [0, 1, 2].map((partition) => ({ topic: name, partition, beginOffset: 0, endOffset: 0 })),
@@ -19,6 +19,19 @@ export function topicContract(ctx: ContractContext): void {
     const config = { cleanupPolicy: 'compact' as const, minCompactionLagMs: 5, deleteRetentionMs: 7 };
     await ctx.log().createTopics([{ name, partitions: 1, config }]);
     expect((await ctx.log().describeTopic(name)).config).toMatchObject(config);
+  });
+
+  it('keeps keyIndex and treats another keyIndex as a conflicting spec', async () => {
+    const name = ctx.topicName('key-index');
+    await ctx.log().createTopics([{ name, partitions: 2, keyIndex: true }]);
+    expect(await ctx.log().describeTopic(name)).toMatchObject({ name, partitions: 2, keyIndex: true });
+    await expectCode(ctx.log().createTopics([{ name, partitions: 2 }]), 'TOPIC_ALREADY_EXISTS');
+    await expectCode(
+      ctx
+        .log()
+        .createTopics([{ name: ctx.topicName('key-index-bad'), partitions: 1, keyIndex: 'yes' as never }]),
+      'INVALID_CONFIG',
+    );
   });
 
   it('accepts the same spec twice and refuses a conflicting one', async () => {

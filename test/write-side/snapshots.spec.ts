@@ -4,7 +4,7 @@ import { SqliteEventLog } from '@eventline/sqlite';
 import { Account } from './bank/account';
 import { openWriteSide, tempDbFile } from './support/write-side';
 
-/** The real log, counting the records each readKey returns (to measure load cost). */
+/** The real log, counting the records each readKey and readLatest returns (to measure load cost). */
 function counting(log: EventLog): EventLog & { recordsRead: number } {
   const counter = Object.create(log) as EventLog & { recordsRead: number };
   counter.recordsRead = 0;
@@ -12,6 +12,11 @@ function counting(log: EventLog): EventLog & { recordsRead: number } {
     const records = await log.readKey(topic, key, after);
     counter.recordsRead += records.length;
     return records;
+  };
+  counter.readLatest = async (topic: string, key: string): Promise<LogRecord | null> => {
+    const record = await log.readLatest(topic, key);
+    if (record) counter.recordsRead++;
+    return record;
   };
   return counter;
 }

@@ -17,6 +17,8 @@ export interface PlannedRecord {
   readonly value: Buffer | null;
   readonly headers: string | null;
   readonly timestamp: number;
+  /** Goes into records_by_key: a keyed record of a topic with keyIndex. */
+  readonly keyIndexed: boolean;
 }
 
 export interface PlannedExpectation {
@@ -68,7 +70,17 @@ export function planAppend(
       });
     }
     const value = r.value === null ? null : Buffer.isBuffer(r.value) ? r.value : Buffer.from(r.value);
-    return { topicId: topic.id, topic: topic.name, partition, key: r.key, value, headers, timestamp };
+    const keyIndexed = r.key !== null && topic.keyIndex;
+    return {
+      topicId: topic.id,
+      topic: topic.name,
+      partition,
+      key: r.key,
+      value,
+      headers,
+      timestamp,
+      keyIndexed,
+    };
   });
   const expectations = (request.expectations ?? []).map((e, i): PlannedExpectation => {
     const topic = catalog.get(e.topic);

@@ -22,24 +22,44 @@ const NO_HEADERS = Object.freeze({});
 export const DEFAULT_MAX_RECORDS = 500;
 const DEFAULT_MAX_BYTES = 1_048_576;
 
-/** Reads records by offset or by key; every query is an index range scan (see schema.ts). */
+const COLUMNS = 'partition, offset, key, key_version, value, headers, timestamp';
+
+/** The reader's SQL; log-reader.spec.ts asserts the plan of each (see the performance notes on ANALYZE). */
+export const READER_SQL = {
+  /** Plan: SEARCH records USING PRIMARY KEY (topic_id=? AND partition=? AND offset>?) */
+  byOffset: `SELECT ${COLUMNS} FROM records
+    WHERE topic_id = ? AND partition = ? AND offset >= ? ORDER BY offset LIMIT ?`,
+  /** Topics with keyIndex. Plan: SEARCH records USING INDEX records_by_key (topic_id=? AND key=? AND key_version>?) */
+  byKey: `SELECT ${COLUMNS} FROM records INDEXED BY records_by_key
+    WHERE topic_id = ? AND key = ? AND key_version > ? AND key_indexed = 1 ORDER BY key_version`,
+  /** Topics without keyIndex: a scan of the topic's primary-key range, then a sort. */
+  byKeyScan: `SELECT ${COLUMNS} FROM records
+    WHERE topic_id = ? AND key = ? AND key_version > ? ORDER BY key_version`,
+  /**
+   * key_versions knows where the latest record of a key is: two primary-key lookups, any topic.
+   * Plan: SEARCH kv USING PRIMARY KEY (topic_id=? AND key=?); SEARCH r USING PRIMARY KEY (topic_id=? AND partition=? AND offset=?)
+   */
+  latest: `SELECT r.partition, r.offset, r.key, r.key_version, r.value, r.headers, r.timestamp
+    FROM key_versions kv JOIN records r
+      ON r.topic_id = kv.topic_id AND r.partition = kv.partition AND r.offset = kv.last_offset
+    WHERE kv.topic_id = ? AND kv.key = ?`,
+  /** Plan: SEARCH key_versions USING PRIMARY KEY (topic_id=? AND key=?) */
+  version: 'SELECT version FROM key_versions WHERE topic_id = ? AND key = ?',
+  offsets: 'SELECT partition, begin_offset, end_offset FROM partitions WHERE topic_id = ? ORDER BY partition',
+} as const;
+
+/** Reads records by offset or by key; every query but a readKey on a topic without keyIndex is an index search. */
 export class LogReader {
   private readonly statements;
 
   constructor(db: Database.Database) {
     this.statements = {
-      byOffset: db.prepare(
-        `SELECT partition, offset, key, key_version, value, headers, timestamp FROM records
-         WHERE topic_id = ? AND partition = ? AND offset >= ? ORDER BY offset LIMIT ?`,
-      ),
-      byKey: db.prepare(
-        `SELECT partition, offset, key, key_version, value, headers, timestamp FROM records INDEXED BY records_by_key
-         WHERE topic_id = ? AND key = ? AND key_version > ? ORDER BY key_version`,
-      ),
-      version: db.prepare('SELECT version FROM key_versions WHERE topic_id = ? AND key = ?').pluck(),
-      offsets: db.prepare(
-        'SELECT partition, begin_offset, end_offset FROM partitions WHERE topic_id = ? ORDER BY partition',
-      ),
+      byOffset: db.prepare(READER_SQL.byOffset),
+      byKey: db.prepare(READER_SQL.byKey),
+      byKeyScan: db.prepare(READER_SQL.byKeyScan),
+      latest: db.prepare(READER_SQL.latest),
+      version: db.prepare(READER_SQL.version).pluck(),
+      offsets: db.prepare(READER_SQL.offsets),
     };
   }
 
@@ -75,9 +95,14 @@ export class LogReader {
     if (!Number.isSafeInteger(afterVersion) || afterVersion < 0) {
       throw new ValidationError(`afterVersion must be a whole number ≥ 0, got ${afterVersion}.`, { key });
     }
-    return (this.statements.byKey.all(topic.id, key, afterVersion) as RecordRow[]).map((r) =>
-      toRecord(topic.name, r),
-    );
+    const statement = topic.keyIndex ? this.statements.byKey : this.statements.byKeyScan;
+    return (statement.all(topic.id, key, afterVersion) as RecordRow[]).map((r) => toRecord(topic.name, r));
+  }
+
+  readLatest(topic: StoredTopic, key: string): LogRecord | null {
+    if (typeof key !== 'string') throw new ValidationError('A key must be a string.', { topic: topic.name });
+    const row = this.statements.latest.get(topic.id, key) as RecordRow | undefined;
+    return row ? toRecord(topic.name, row) : null;
   }
 
   keyVersion(topic: StoredTopic, key: string): number {

@@ -34,8 +34,8 @@ export class LogWriter {
          last_offset = excluded.last_offset`,
       ),
       insert: db.prepare(
-        `INSERT INTO records (topic_id, partition, offset, key, key_version, value, headers, timestamp)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+        `INSERT INTO records (topic_id, partition, offset, key, key_version, value, headers, timestamp, key_indexed)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       ),
     };
     // Nested db.transaction() calls run as savepoints inside the group's transaction.
@@ -89,14 +89,25 @@ export class LogWriter {
 
   private write(plan: AppendPlan): AppendedRecord[] {
     const s = this.statements;
+    // Latest version per topic+key as this append moves it on; written back once per distinct key.
+    const keys = new Map<string, KeyState>();
+    const keyState = (topicId: number, key: string): KeyState => {
+      const id = `${topicId}\u0000${key}`;
+      let state = keys.get(id);
+      if (!state) {
+        const version = (s.version.get(topicId, key) as number | undefined) ?? 0;
+        state = { topicId, key, version, partition: -1, offset: -1 };
+        keys.set(id, state);
+      }
+      return state;
+    };
     for (const { topicId, expectation } of plan.expectations) {
-      const actual = (s.version.get(topicId, expectation.key) as number | undefined) ?? 0;
+      const actual = keyState(topicId, expectation.key).version;
       if (actual !== expectation.version) {
         throw new ConcurrencyError(expectation.topic, expectation.key, expectation.version, actual);
       }
     }
     const nextOffsets = new Map<string, { topicId: number; partition: number; next: number }>();
-    const versions = new Map<string, number>();
     const appended = plan.records.map((r): AppendedRecord => {
       const tp = `${r.topicId}:${r.partition}`;
       let cursor = nextOffsets.get(tp);
@@ -111,15 +122,37 @@ export class LogWriter {
       const offset = cursor.next++;
       let keyVersion: number | null = null;
       if (r.key !== null) {
-        const vk = `${r.topicId}\u0000${r.key}`;
-        keyVersion = (versions.get(vk) ?? (s.version.get(r.topicId, r.key) as number | undefined) ?? 0) + 1;
-        versions.set(vk, keyVersion);
-        s.upsertVersion.run(r.topicId, r.key, keyVersion, r.partition, offset);
+        const state = keyState(r.topicId, r.key);
+        keyVersion = ++state.version;
+        state.partition = r.partition;
+        state.offset = offset;
       }
-      s.insert.run(r.topicId, r.partition, offset, r.key, keyVersion, r.value, r.headers, r.timestamp);
+      s.insert.run(
+        r.topicId,
+        r.partition,
+        offset,
+        r.key,
+        keyVersion,
+        r.value,
+        r.headers,
+        r.timestamp,
+        r.keyIndexed ? 1 : null,
+      );
       return { topic: r.topic, partition: r.partition, offset, key: r.key, keyVersion };
     });
+    for (const k of keys.values()) {
+      if (k.offset >= 0) s.upsertVersion.run(k.topicId, k.key, k.version, k.partition, k.offset);
+    }
     for (const c of nextOffsets.values()) s.setEndOffset.run(c.next, c.topicId, c.partition);
     return appended;
   }
+}
+
+interface KeyState {
+  readonly topicId: number;
+  readonly key: string;
+  version: number;
+  /** Where the key's latest record of this append went; -1 while the append wrote none. */
+  partition: number;
+  offset: number;
 }

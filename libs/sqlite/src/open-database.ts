@@ -51,6 +51,11 @@ export function openDatabase(options: OpenDatabaseOptions): Database.Database {
   }
   db.pragma('foreign_keys = OFF');
   db.pragma('cache_size = -65536');
-  migrate(db);
+  try {
+    migrate(db);
+  } catch (error) {
+    db.close();
+    throw error;
+  }
   return db;
 }

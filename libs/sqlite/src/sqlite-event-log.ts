@@ -115,6 +115,11 @@ export class SqliteEventLog implements EventLog {
     return this.reader.readKey(this.catalog.get(topic), key, afterVersion);
   }
 
+  async readLatest(topic: string, key: string): Promise<LogRecord | null> {
+    this.ensureOpen();
+    return this.reader.readLatest(this.catalog.get(topic), key);
+  }
+
   async keyVersions(topic: string, keys: readonly string[]): Promise<Map<string, number>> {
     this.ensureOpen();
     const stored = this.catalog.get(topic);
@@ -199,5 +204,5 @@ export class SqliteEventLog implements EventLog {
 }
 
 function describe(t: TopicDescription): TopicDescription {
-  return { name: t.name, partitions: t.partitions, config: t.config };
+  return { name: t.name, partitions: t.partitions, config: t.config, keyIndex: t.keyIndex };
 }

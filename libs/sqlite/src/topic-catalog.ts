@@ -18,13 +18,13 @@ export class TopicCatalog {
   private readonly byName: Database.Statement<[string]>;
 
   constructor(private readonly db: Database.Database) {
-    this.byName = db.prepare('SELECT id, name, partitions, config FROM topics WHERE name = ?');
+    this.byName = db.prepare('SELECT id, name, partitions, config, key_index FROM topics WHERE name = ?');
   }
 
   create(specs: readonly TopicSpec[], now: number): void {
     const resolved = specs.map(resolveTopicSpec);
     const insertTopic = this.db.prepare(
-      'INSERT INTO topics (name, partitions, config, created_at) VALUES (?, ?, ?, ?)',
+      'INSERT INTO topics (name, partitions, config, created_at, key_index) VALUES (?, ?, ?, ?, ?)',
     );
     const insertPartition = this.db.prepare(
       'INSERT INTO partitions (topic_id, partition, begin_offset, end_offset) VALUES (?, ?, 0, 0)',
@@ -42,6 +42,7 @@ export class TopicCatalog {
             topic.partitions,
             JSON.stringify(topic.config),
             now,
+            topic.keyIndex ? 1 : 0,
           );
           for (let p = 0; p < topic.partitions; p++) insertPartition.run(lastInsertRowid, p);
         }
@@ -60,13 +61,14 @@ export class TopicCatalog {
     const cached = this.cache.get(name);
     if (cached) return cached;
     const row = this.byName.get(name) as
-      { id: number; name: string; partitions: number; config: string } | undefined;
+      { id: number; name: string; partitions: number; config: string; key_index: number } | undefined;
     if (!row) return undefined;
     const topic: StoredTopic = Object.freeze({
       id: row.id,
       name: row.name,
       partitions: row.partitions,
       config: Object.freeze(JSON.parse(row.config) as TopicConfig),
+      keyIndex: row.key_index === 1,
     });
     this.cache.set(name, topic);
     return topic;
@@ -80,7 +82,9 @@ export class TopicCatalog {
 
 function sameTopic(a: TopicDescription, b: TopicDescription): boolean {
   return (
-    a.partitions === b.partitions && JSON.stringify(sortKeys(a.config)) === JSON.stringify(sortKeys(b.config))
+    a.partitions === b.partitions &&
+    a.keyIndex === b.keyIndex &&
+    JSON.stringify(sortKeys(a.config)) === JSON.stringify(sortKeys(b.config))
   );
 }
 

@@ -72,13 +72,9 @@ export class AggregateRepository<T extends AggregateRoot> {
     await this.store.commit(direct);
   }
 
-  // Two index lookups whatever the history length: the key's latest state version, then that one record.
+  // One lookup whatever the history length: the latest record of the id on the compacted state topic.
   private async latestSnapshot(id: string): Promise<DecodedSnapshot | null> {
-    const { stateTopic } = this.definition;
-    const latest = (await this.store.log.keyVersions(stateTopic, [id])).get(id) ?? 0;
-    if (latest === 0) return null;
-    const records = await this.store.log.readKey(stateTopic, id, latest - 1);
-    const record = records[records.length - 1];
-    return record ? SnapshotCodec.decode(this.definition, record) : null;
+    const record = await this.store.log.readLatest(this.definition.stateTopic, id);
+    return record && record.value !== null ? SnapshotCodec.decode(this.definition, record) : null;
   }
 }

@@ -115,10 +115,18 @@ export class EventStore {
     return new AggregateRepository(this, cls);
   }
 
-  /** `<aggregate>.events` (delete, retention forever) and `<aggregate>.state` (compacted) of every registered aggregate. */
+  /**
+   * `<aggregate>.events` (delete, retention forever, keyIndex: loads read an id's events as a stream)
+   * and `<aggregate>.state` (compacted; loads read only an id's latest snapshot) of every registered aggregate.
+   */
   topicSpecs(): TopicSpec[] {
     return this.aggregates().flatMap((d) => [
-      { name: d.eventsTopic, partitions: d.partitions, config: { cleanupPolicy: 'delete', retentionMs: -1 } },
+      {
+        name: d.eventsTopic,
+        partitions: d.partitions,
+        config: { cleanupPolicy: 'delete', retentionMs: -1 },
+        keyIndex: true,
+      },
       { name: d.stateTopic, partitions: d.partitions, config: { cleanupPolicy: 'compact' } },
     ]);
   }

@@ -32,8 +32,17 @@ export interface EventLog {
 
   /** Records of one partition from `offset` on (skipping compaction gaps), in offset order. */
   read(topic: string, partition: number, offset: number, options?: ReadOptions): Promise<LogRecord[]>;
-  /** Records of one key with keyVersion > afterVersion, in order: an entity's stream. */
+  /**
+   * Records of one key with keyVersion > afterVersion, in order: an entity's stream. An index range
+   * scan on topics created with `keyIndex: true`; a scan of the topic otherwise (see TopicConfig).
+   */
   readKey(topic: string, key: string, afterVersion?: number): Promise<LogRecord[]>;
+  /**
+   * The latest record of one key (what a compacted topic keeps), or null if the key has none: never
+   * written, or its latest record was a tombstone that compaction removed. One lookup whatever the
+   * history length and whatever `keyIndex` is: snapshots and idempotency records are read this way.
+   */
+  readLatest(topic: string, key: string): Promise<LogRecord | null>;
   /** Latest keyVersion of each key asked for (0 if none). */
   keyVersions(topic: string, keys: readonly string[]): Promise<Map<string, number>>;
   offsets(topic: string): Promise<PartitionOffsets[]>;

@@ -20,12 +20,22 @@ export interface TopicSpec {
   readonly name: string;
   readonly partitions: number;
   readonly config?: Partial<TopicConfig>;
+  /**
+   * Eventline's own setting, not a Kafka config: keep an index of the topic's records by key and key
+   * version, so `readKey` (an entity's stream) is an index range scan. It costs write time (on SQLite
+   * about 3× per record), so it is off by default (false) and on for topics whose keys are read as
+   * streams — the write side turns it on for `<aggregate>.events`. Without it `readKey` still works
+   * but scans the topic; `readLatest` and `keyVersions` never need it.
+   */
+  readonly keyIndex?: boolean;
 }
 
 export interface TopicDescription {
   readonly name: string;
   readonly partitions: number;
   readonly config: TopicConfig;
+  /** See TopicSpec.keyIndex. */
+  readonly keyIndex: boolean;
 }
 
 /** Kafka's broker defaults, except retention: an event log keeps history forever unless told otherwise. */
@@ -78,7 +88,17 @@ export function resolveTopicSpec(spec: TopicSpec): TopicDescription {
       maxMessageBytes: config.maxMessageBytes,
     });
   }
-  return { name, partitions, config: Object.freeze(config) };
+  const keyIndex = spec.keyIndex ?? false;
+  if (typeof keyIndex !== 'boolean') {
+    throw new InvalidConfigError(
+      `keyIndex of "${name}" must be true or false, got ${JSON.stringify(keyIndex)}.`,
+      {
+        name,
+        keyIndex,
+      },
+    );
+  }
+  return { name, partitions, config: Object.freeze(config), keyIndex };
 }
 
 export function isCompacted(config: TopicConfig): boolean {

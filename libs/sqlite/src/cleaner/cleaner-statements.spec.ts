@@ -17,7 +17,7 @@ describe('cleaner statements use indexes', () => {
     [
       'compactionChunk',
       [
-        /SEARCH r USING PRIMARY KEY \(topic_id=\? AND partition=\? AND offset>\?\)/,
+        /SEARCH r USING PRIMARY KEY \(topic_id=\? AND partition=\? AND offset>\? AND offset<\?\)/,
         /SEARCH kv USING PRIMARY KEY \(topic_id=\? AND key=\?\)/,
       ],
     ],
@@ -29,10 +29,8 @@ describe('cleaner statements use indexes', () => {
       'deleteRange',
       [/SEARCH records USING PRIMARY KEY \(topic_id=\? AND partition=\? AND offset>\? AND offset<\?\)/],
     ],
-    [
-      'deleteShadowed',
-      [/SEARCH records USING INDEX records_by_key \(topic_id=\? AND key=\? AND key_version<\?\)/],
-    ],
+    ['latestInPartitionScan', [/SEARCH records USING PRIMARY KEY \(topic_id=\? AND partition=\?\)/]],
+    ['endOffset', [/SEARCH partitions USING PRIMARY KEY \(topic_id=\? AND partition=\?\)/]],
     ['retentionChunk', [/SEARCH records USING PRIMARY KEY \(topic_id=\? AND partition=\?\)/]],
     ['deleteThrough', [/SEARCH records USING PRIMARY KEY \(topic_id=\? AND partition=\? AND offset<\?\)/]],
     [

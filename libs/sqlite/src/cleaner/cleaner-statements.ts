@@ -7,21 +7,28 @@ import type Database from 'better-sqlite3';
  */
 export const CLEANER_SQL = {
   /**
-   * A chunk of a partition in offset order, each record with its key's latest position.
-   * Plan: SEARCH r USING PRIMARY KEY (topic_id=? AND partition=? AND offset>?)
+   * A chunk of a partition in offset order, up to where the pass ends, each record with its key's latest position.
+   * Plan: SEARCH r USING PRIMARY KEY (topic_id=? AND partition=? AND offset>? AND offset<?)
    *       SEARCH kv USING PRIMARY KEY (topic_id=? AND key=?) — LEFT JOIN keeps records as the outer loop.
    * `value IS NULL` reads the type only, not the (possibly overflowing) value bytes.
    */
   compactionChunk: `SELECT r.offset, r.key, r.key_version, r.value IS NULL AS tombstone, r.timestamp,
       kv.partition AS latest_partition, kv.last_offset AS latest_offset
     FROM records r LEFT JOIN key_versions kv ON kv.topic_id = r.topic_id AND kv.key = r.key
-    WHERE r.topic_id = ? AND r.partition = ? AND r.offset > ? ORDER BY r.offset LIMIT ?`,
+    WHERE r.topic_id = ? AND r.partition = ? AND r.offset > ? AND r.offset < ? ORDER BY r.offset LIMIT ?`,
   /**
    * Latest record of a key within one partition, for keys whose latest record overall was written
-   * to another partition (explicit partitions). Plan: SEARCH records USING COVERING INDEX records_by_key (topic_id=? AND key=?).
+   * to another partition (explicit partitions), on topics with keyIndex.
+   * Plan: SEARCH records USING COVERING INDEX records_by_key (topic_id=? AND key=?).
    */
   latestInPartition: `SELECT offset FROM records INDEXED BY records_by_key
-    WHERE topic_id = ? AND key = ? AND partition = ? ORDER BY key_version DESC LIMIT 1`,
+    WHERE topic_id = ? AND key = ? AND partition = ? AND key_indexed = 1 ORDER BY key_version DESC LIMIT 1`,
+  /**
+   * The same without keyIndex: the partition read backwards from its end to the key's last record.
+   * Only keys moved by explicit partitions get here. Plan: SEARCH records USING PRIMARY KEY (topic_id=? AND partition=?).
+   */
+  latestInPartitionScan: `SELECT offset FROM records
+    WHERE topic_id = ? AND partition = ? AND key = ? ORDER BY offset DESC LIMIT 1`,
   /**
    * A run of records that were adjacent in a chunk: no kept record lies between `from` and `to`, and
    * appends only ever land at the end, so the range holds exactly the run. One statement per run
@@ -30,12 +37,10 @@ export const CLEANER_SQL = {
    */
   deleteRange: 'DELETE FROM records WHERE topic_id = ? AND partition = ? AND offset >= ? AND offset <= ?',
   /**
-   * Whatever a removed tombstone still shadows in its partition, removed in the same transaction so
-   * that no reader ever sees an old value come back. Plan: SEARCH records USING INDEX records_by_key
-   * (topic_id=? AND key=? AND key_version<?).
+   * Where a compaction pass ends: records appended while it runs are left to the next pass.
+   * Plan: SEARCH partitions USING PRIMARY KEY (topic_id=? AND partition=?).
    */
-  deleteShadowed: `DELETE FROM records INDEXED BY records_by_key
-    WHERE topic_id = ? AND key = ? AND key_version < ? AND partition = ?`,
+  endOffset: 'SELECT end_offset FROM partitions WHERE topic_id = ? AND partition = ?',
   /** Plan: SEARCH records USING PRIMARY KEY (topic_id=? AND partition=?) */
   retentionChunk:
     'SELECT offset, timestamp FROM records WHERE topic_id = ? AND partition = ? ORDER BY offset LIMIT ?',

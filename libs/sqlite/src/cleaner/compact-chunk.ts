@@ -19,6 +19,17 @@ export interface CompactionProgress {
   readonly tombstones: number;
 }
 
+/** One compaction pass over one partition. */
+export interface CompactionPass {
+  readonly topicId: number;
+  readonly partition: number;
+  /** The partition's end offset when the pass began: records from there on wait for the next pass. */
+  readonly end: number;
+  /** records_by_key holds this topic's records (keyIndex). */
+  readonly keyIndex: boolean;
+  readonly rule: CompactionRule;
+}
+
 /**
  * Compacts up to `limit` records of one partition after offset `after`; runs inside the caller's
  * write transaction and decides only from what it reads there, so two cleaners (in any processes)
@@ -26,17 +37,21 @@ export interface CompactionProgress {
  *
  * Kafka compacts per partition, so "superseded" means a later record of the same key in the same
  * partition. key_versions answers that from its primary key whenever the key's latest record is in
- * this partition (the murmur2 default); keys moved by explicit partitions fall back to records_by_key.
+ * this partition (the murmur2 default); keys moved by explicit partitions need a lookup in the partition.
+ *
+ * A pass only examines records that existed when it began (as Kafka leaves the active segment alone).
+ * That is what makes removing a tombstone safe: every older record of its key was examined by this
+ * pass after the tombstone existed, so it was judged superseded and is gone — no old value can
+ * come back.
  */
 export function compactChunk(
   s: CleanerStatements,
-  topicId: number,
-  partition: number,
+  pass: CompactionPass,
   after: number,
   limit: number,
-  rule: CompactionRule,
 ): CompactionProgress {
-  const rows = s.compactionChunk.all(topicId, partition, after, limit) as ChunkRow[];
+  const { topicId, partition, rule } = pass;
+  const rows = s.compactionChunk.all(topicId, partition, after, pass.end, limit) as ChunkRow[];
   let superseded = 0;
   let tombstones = 0;
   let cursor = after;
@@ -57,19 +72,13 @@ export function compactChunk(
       break;
     }
     cursor = row.offset;
-    const verdict = judge(s, topicId, partition, row, rule);
+    const verdict = judge(s, pass, row);
     if (verdict === 'keep') {
       flush();
       continue;
     }
-    if (verdict === 'superseded') {
-      superseded++;
-    } else {
-      // The pending run goes first, so `changes` counts only what the tombstone alone still shadowed.
-      flush();
-      tombstones++;
-      superseded += s.deleteShadowed.run(topicId, row.key, row.key_version, partition).changes;
-    }
+    if (verdict === 'superseded') superseded++;
+    else tombstones++;
     remove(row.offset);
   }
   flush();
@@ -78,18 +87,20 @@ export function compactChunk(
 
 function judge(
   s: CleanerStatements,
-  topicId: number,
-  partition: number,
+  pass: CompactionPass,
   row: ChunkRow,
-  rule: CompactionRule,
 ): 'keep' | 'superseded' | 'tombstone' {
   // Unkeyed records cannot be superseded; Kafka refuses them on compacted topics, we keep them.
   if (row.key === null) return 'keep';
+  const { topicId, partition } = pass;
   const latest =
     row.latest_partition === partition
       ? row.latest_offset
-      : (s.latestInPartition.get(topicId, row.key, partition) as { offset: number } | undefined)?.offset;
+      : pass.keyIndex
+        ? (s.latestInPartition.get(topicId, row.key, partition) as { offset: number } | undefined)?.offset
+        : (s.latestInPartitionScan.get(topicId, partition, row.key) as { offset: number } | undefined)
+            ?.offset;
   if (latest === null || latest === undefined) return 'keep';
   if (row.offset < latest) return 'superseded';
-  return row.tombstone === 1 && row.timestamp <= rule.tombstonesUntil ? 'tombstone' : 'keep';
+  return row.tombstone === 1 && row.timestamp <= pass.rule.tombstonesUntil ? 'tombstone' : 'keep';
 }

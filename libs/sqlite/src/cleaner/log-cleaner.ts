@@ -4,7 +4,7 @@ import { ValidationError } from '@eventline/core';
 import { StoredTopic, TopicCatalog } from '../topic-catalog';
 import { CleanerStatements, prepareCleanerStatements } from './cleaner-statements';
 import { CleanupPlan, planCleanup } from './cleanup-plan';
-import { compactChunk } from './compact-chunk';
+import { CompactionPass, compactChunk } from './compact-chunk';
 import { retentionChunk } from './retention-chunk';
 import { CleanerStats, StatsTally } from './cleaner-stats';
 
@@ -156,8 +156,16 @@ export class LogCleaner {
     }
     if (compaction) {
       let after = -1;
+      let pass: CompactionPass | undefined;
       return this.inChunks(epoch, () => {
-        const step = compactChunk(s, topic.id, partition, after, limit, compaction);
+        pass ??= {
+          topicId: topic.id,
+          partition,
+          end: (s.endOffset.get(topic.id, partition) as { end_offset: number }).end_offset,
+          keyIndex: topic.keyIndex,
+          rule: compaction,
+        };
+        const step = compactChunk(s, pass, after, limit);
         tally.superseded += step.superseded;
         tally.tombstones += step.tombstones;
         after = step.after;
