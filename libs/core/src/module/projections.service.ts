@@ -14,6 +14,7 @@ import { ProjectionNotFoundError } from '../projections/projection-errors';
 import { ProjectionRunner } from '../projections/projection-runner';
 import { ProjectionStatus } from '../projections/projection-status';
 import { ReadModelStore } from '../projections/read-model-store';
+import { CommandGateway } from './command-gateway';
 import { EventlineModuleOptions } from './eventline-module-options';
 import { EVENTLINE_MODULE_OPTIONS } from './eventline.module-definition';
 import { EVENT_LOG, READ_MODEL_STORE } from './eventline.constants';
@@ -41,6 +42,7 @@ export class Projections implements OnApplicationBootstrap, OnModuleDestroy, OnA
     @Inject(READ_MODEL_STORE) private readonly store: ReadModelStore | null,
     private readonly events: EventStore,
     private readonly explorer: ProjectionExplorer,
+    private readonly gateway: CommandGateway,
   ) {}
 
   /** Names of the registered projections. */
@@ -107,6 +109,7 @@ export class Projections implements OnApplicationBootstrap, OnModuleDestroy, OnA
         log: this.log,
         store: this.store,
         serializer: this.events.serializer,
+        dispatcher: (command, options) => this.gateway.send(command, options),
       });
       if (this.runners.has(runner.definition.name)) {
         throw new DefinitionError(

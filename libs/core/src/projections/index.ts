@@ -11,3 +11,6 @@ export * from './projection-runner';
 export { applyProjectionBatch } from './projection-batch';
 export type { PartitionRecords } from './projection-batch';
 export * from './read-model-database';
+export * from './command-dispatcher';
+export { applyBatchInTransaction } from './projection-batch';
+export type { BatchHandlers } from './projection-batch';

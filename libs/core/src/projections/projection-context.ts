@@ -1,5 +1,7 @@
 import { EventMetadata } from '../events/event-metadata';
 import { RecordHeaders } from '../log/record';
+import { CommandReceipt } from '../commands/command-receipt';
+import { DispatchOptions } from './command-dispatcher';
 import { ReadModelTransaction } from './read-model-store';
 
 /**
@@ -19,4 +21,18 @@ export interface ProjectionContext<M = unknown> {
   readonly transaction: ReadModelTransaction<M>;
   /** Shortcut for `transaction.manager`: write the read model through this only. */
   readonly manager: M;
+  /**
+   * Process managers: sends a command caused by this event, with the idempotency key
+   * `<projection>:<eventId>:<step>`, so a re-delivered or replayed event returns the first receipt
+   * instead of acting twice. The command inherits the event's correlation id and names the event as
+   * its cause. Resolves with the receipt; the handler's own state goes through `manager` as usual.
+   *
+   * @example
+   * @On(TransferRequested)
+   * async requested(e: TransferRequested, ctx: ProjectionContext<EntityManager>) {
+   *   await ctx.manager.insert(TransferProgress, { id: e.transferId, step: 'debiting' });
+   *   await ctx.dispatch(new DebitForTransfer(e.from, e.transferId, e.amount));
+   * }
+   */
+  dispatch<R = unknown>(command: object, options?: DispatchOptions): Promise<CommandReceipt<R>>;
 }

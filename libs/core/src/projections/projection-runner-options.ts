@@ -1,6 +1,7 @@
 import { AssignorName } from '../log/consumer-group';
 import { EventLog } from '../log/event-log';
 import { EventSerializer } from '../serialization/event-serializer';
+import { CommandDispatcher } from './command-dispatcher';
 import { ReadModelStore } from './read-model-store';
 
 export interface ProjectionRunnerOptions<M = unknown> {
@@ -10,6 +11,8 @@ export interface ProjectionRunnerOptions<M = unknown> {
   readonly store: ReadModelStore<M>;
   /** Decodes records; default: a JSON serializer knowing the projection's @On event classes (no upcasters). */
   readonly serializer?: EventSerializer;
+  /** Where `ctx.dispatch` sends commands (process managers); EventlineModule passes its CommandGateway. */
+  readonly dispatcher?: CommandDispatcher;
   /** Most records applied in one read-model transaction (default 500). */
   readonly batchSize?: number;
   /** Long poll when every assigned partition is caught up (default 500 ms). */

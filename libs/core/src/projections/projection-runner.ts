@@ -145,6 +145,7 @@ export class ProjectionRunner<M = unknown> {
             this.serializer,
             this.store,
             batch,
+            this.options.dispatcher,
           );
           for (const [id, offset] of next) if (this.positions.has(id)) this.positions.set(id, offset);
           this.waiter.notify();

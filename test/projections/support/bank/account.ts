@@ -1,4 +1,11 @@
 import { Aggregate, AggregateRoot, DomainError, Event, Evolve } from '@eventline/core';
+import {
+  CreditedForTransfer,
+  CreditRejected,
+  DebitedForTransfer,
+  DebitRejected,
+  RefundedForTransfer,
+} from './transfer-events';
 
 @Event('bank.opened')
 export class Opened {
@@ -47,6 +54,22 @@ export class BankAccount extends AggregateRoot {
     this.record(new Withdrawn(this.id, amount));
   }
 
+  /** Transfers record refusals as events instead of throwing: the saga reacts to them. */
+  debitForTransfer(transferId: string, amount: number, to: string): void {
+    if (!this.open) this.record(new DebitRejected(this.id, transferId, 'ACCOUNT_NOT_OPEN'));
+    else if (amount > this.balance) this.record(new DebitRejected(this.id, transferId, 'INSUFFICIENT_FUNDS'));
+    else this.record(new DebitedForTransfer(this.id, transferId, amount, to));
+  }
+
+  creditForTransfer(transferId: string, amount: number, from: string): void {
+    if (!this.open) this.record(new CreditRejected(this.id, transferId, amount, from));
+    else this.record(new CreditedForTransfer(this.id, transferId, amount));
+  }
+
+  refundForTransfer(transferId: string, amount: number): void {
+    this.record(new RefundedForTransfer(this.id, transferId, amount));
+  }
+
   private mustBeOpen(): void {
     if (!this.open) throw new DomainError('ACCOUNT_NOT_OPEN', `Account ${this.id} is not open.`);
   }
@@ -65,4 +88,25 @@ export class BankAccount extends AggregateRoot {
   protected onWithdrawn(e: Withdrawn): void {
     this.balance -= e.amount;
   }
+
+  @Evolve(DebitedForTransfer)
+  protected onDebited(e: DebitedForTransfer): void {
+    this.balance -= e.amount;
+  }
+
+  @Evolve(CreditedForTransfer)
+  protected onCredited(e: CreditedForTransfer): void {
+    this.balance += e.amount;
+  }
+
+  @Evolve(RefundedForTransfer)
+  protected onRefunded(e: RefundedForTransfer): void {
+    this.balance += e.amount;
+  }
+
+  @Evolve(DebitRejected)
+  protected onDebitRejected(): void {}
+
+  @Evolve(CreditRejected)
+  protected onCreditRejected(): void {}
 }

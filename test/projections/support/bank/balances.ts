@@ -4,6 +4,7 @@ import { Column, Entity, EntityManager, PrimaryColumn, Repository } from 'typeor
 import { On, Projection, ProjectionContext } from '@eventline/core';
 import { InjectReadModelRepository } from '@eventline/typeorm';
 import { Deposited, Opened, Withdrawn } from './account';
+import { CreditedForTransfer, DebitedForTransfer, RefundedForTransfer } from './transfer-events';
 
 @Entity('balance_view')
 export class BalanceView {
@@ -46,6 +47,21 @@ export class Balances {
   async withdrawn(e: Withdrawn, ctx: ProjectionContext<EntityManager>): Promise<void> {
     await ctx.manager.decrement(BalanceView, { id: e.accountId }, 'balance', e.amount);
     await ctx.manager.update(BalanceView, { id: e.accountId }, { lastOffset: ctx.offset });
+  }
+
+  @On(DebitedForTransfer)
+  async debited(e: DebitedForTransfer, ctx: ProjectionContext<EntityManager>): Promise<void> {
+    await ctx.manager.decrement(BalanceView, { id: e.accountId }, 'balance', e.amount);
+  }
+
+  @On(CreditedForTransfer)
+  async credited(e: CreditedForTransfer, ctx: ProjectionContext<EntityManager>): Promise<void> {
+    await ctx.manager.increment(BalanceView, { id: e.accountId }, 'balance', e.amount);
+  }
+
+  @On(RefundedForTransfer)
+  async refunded(e: RefundedForTransfer, ctx: ProjectionContext<EntityManager>): Promise<void> {
+    await ctx.manager.increment(BalanceView, { id: e.accountId }, 'balance', e.amount);
   }
 }
 

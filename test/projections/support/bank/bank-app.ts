@@ -8,6 +8,7 @@ import { EventlineModule, EventlineModuleOptions } from '@eventline/core';
 import { sqliteEngine } from '@eventline/sqlite';
 import { typeOrmReadModels, TypeOrmReadModelsModule } from '@eventline/typeorm';
 import { BankAccount } from './account';
+import { Transfer, transferHandlers } from './transfer';
 import { Balances, BalanceView, GetBalanceHandler, OwnerFormatter } from './balances';
 import { commandHandlers } from './commands';
 
@@ -41,12 +42,13 @@ export async function startBank(dir: string, options: BankAppOptions = {}): Prom
             }),
         projections: { maxWaitMs: 50, heartbeatIntervalMs: 100, retryDelayMs: 10, ...options.settings },
       }),
-      EventlineModule.forFeature({ aggregates: [BankAccount] }),
+      EventlineModule.forFeature({ aggregates: [BankAccount, Transfer] }),
       TypeOrmReadModelsModule.forFeature([BalanceView]),
     ],
     providers: [
       OwnerFormatter,
       ...commandHandlers,
+      ...transferHandlers,
       GetBalanceHandler,
       ...(options.projections ?? [Balances]),
       ...(options.providers ?? []),
