@@ -8,6 +8,8 @@ import { AccountsModule } from './accounts/accounts.module';
 import { BankConfig } from './config';
 import { engineFor } from './engine';
 import { ErrorBodyFilter } from './http/error-body.filter';
+import { readModelDatabaseFor } from './read-models/read-model-database';
+import { ReportingModule } from './reporting/reporting.module';
 import { TransfersModule } from './transfers/transfers.module';
 
 /** The whole service: the Eventline write side, the accounts and transfers features, one error filter. */
@@ -25,9 +27,13 @@ export class BankModule {
           concurrencyRetries: 10,
           // Commands are built from request bodies: a field no command declares is an error.
           validator: { forbidUnknownValues: false, whitelist: true, forbidNonWhitelisted: true },
+          // Projections (read models, the transfer process) start with the application.
+          readModels: readModelDatabaseFor(config),
+          projections: { maxWaitMs: 200 },
         }),
         AccountsModule,
         TransfersModule,
+        ReportingModule,
       ],
       providers: [{ provide: APP_FILTER, useClass: ErrorBodyFilter }],
     };

@@ -1,0 +1,54 @@
+import { Controller, Get, Param, Query } from '@nestjs/common';
+import { QueryBus } from '@nestjs/cqrs';
+import { ValidationError } from '@eventline/core';
+import { ConsistentRead } from '../http/consistent-read.decorator';
+import { AccountResponse, GetAccount } from './queries/get-account';
+import { GetStatement, StatementResponse } from './queries/get-statement';
+
+const MAX_PAGE = 1000;
+
+/** The read side of accounts: queries on the `accounts` projection's read models. */
+@Controller('accounts')
+export class AccountQueriesController {
+  constructor(private readonly queries: QueryBus) {}
+
+  @Get(':id')
+  @ConsistentRead('accounts')
+  get(@Param('id') accountId: string): Promise<AccountResponse> {
+    return this.queries.execute(new GetAccount(accountId));
+  }
+
+  /** `?limit=` (1–1000, default 1000) entries after the first `?after=` ones (default 0). */
+  @Get(':id/statement')
+  @ConsistentRead('accounts')
+  statement(
+    @Param('id') accountId: string,
+    @Query('limit') limit?: string,
+    @Query('after') after?: string,
+  ): Promise<StatementResponse> {
+    return this.queries.execute(
+      new GetStatement(
+        accountId,
+        count('limit', limit, 1, MAX_PAGE) ?? MAX_PAGE,
+        count('after', after, 0) ?? 0,
+      ),
+    );
+  }
+}
+
+function count(
+  name: string,
+  raw: string | undefined,
+  min: number,
+  max = Number.MAX_SAFE_INTEGER,
+): number | undefined {
+  if (raw === undefined) return undefined;
+  const value = Number(raw);
+  if (!/^\d+$/.test(raw) || value < min || value > max) {
+    throw new ValidationError(`${name} must be a whole number from ${min} to ${max}, not "${raw}".`, {
+      property: name,
+      value: raw,
+    });
+  }
+  return value;
+}
