@@ -14,6 +14,8 @@ export interface DriverJob {
   readonly dir: string;
   /** postgresql://… of a fresh database created for this run (PostgreSQL backend only). */
   readonly pgUrl?: string;
+  /** Eventline only, for profiling: false = no projection runner (the write path alone). */
+  readonly projection?: boolean;
 }
 
 export interface DriverResult {
