@@ -8,6 +8,7 @@ import { AccountsModule } from './accounts/accounts.module';
 import { BankConfig } from './config';
 import { engineFor } from './engine';
 import { ErrorBodyFilter } from './http/error-body.filter';
+import { OperationsModule } from './operations/operations.module';
 import { readModelDatabaseFor } from './read-models/read-model-database';
 import { ReportingModule } from './reporting/reporting.module';
 import { TransfersModule } from './transfers/transfers.module';
@@ -34,6 +35,7 @@ export class BankModule {
         AccountsModule,
         TransfersModule,
         ReportingModule,
+        OperationsModule,
       ],
       providers: [{ provide: APP_FILTER, useClass: ErrorBodyFilter }],
     };

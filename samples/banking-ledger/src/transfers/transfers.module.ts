@@ -9,6 +9,7 @@ import { TransferView } from './read-model/transfer-view.entity';
 import { TransfersProjection } from './read-model/transfers.projection';
 import { TransferQueriesController } from './transfer-queries.controller';
 import { Transfer } from './transfer.aggregate';
+import { TransferProcess } from './transfer.process';
 import { TransfersController } from './transfers.controller';
 
 @Module({
@@ -17,6 +18,12 @@ import { TransfersController } from './transfers.controller';
     TypeOrmReadModelsModule.forFeature([TransferView]),
   ],
   controllers: [TransfersController, TransferQueriesController],
-  providers: [RequestTransferHandler, RecordTransferStepHandler, TransfersProjection, GetTransferHandler],
+  providers: [
+    RequestTransferHandler,
+    RecordTransferStepHandler,
+    TransfersProjection,
+    GetTransferHandler,
+    TransferProcess,
+  ],
 })
 export class TransfersModule {}
