@@ -1,4 +1,9 @@
-import { TopicPartition } from '@eventline/core';
+import {
+  GroupNotFoundError,
+  InconsistentGroupProtocolError,
+  PartitionNotAssignedError,
+  TopicPartition,
+} from '@eventline/core';
 import { ContractContext } from './event-log-contract';
 import { expectCode, text } from './contract-helpers';
 
@@ -74,6 +79,33 @@ export function groupContract(ctx: ContractContext): void {
       ctx.log().commitOffsets(groupId, a.memberId, a.generation, [{ topic, partition: 0, offset: 1 }]),
       'UNKNOWN_MEMBER_ID',
     );
+  });
+
+  it('refuses a commit for a partition the member does not own, and a member with another protocol', async () => {
+    const { topic, groupId } = await setup('fences', 2);
+    const a = await ctx.log().joinGroup({ groupId, topics: [topic], sessionTimeoutMs: 30_000 });
+    const b = await ctx.log().joinGroup({ groupId, topics: [topic], sessionTimeoutMs: 30_000 });
+    const mine = await ctx.log().heartbeat(groupId, a.memberId, a.generation);
+    const theirs = b.partitions[0];
+    const error = await expectCode(
+      ctx.log().commitOffsets(groupId, a.memberId, mine.generation, [{ ...theirs, offset: 1 }]),
+      'PARTITION_NOT_ASSIGNED',
+    );
+    expect(error).toBeInstanceOf(PartitionNotAssignedError);
+    expect(await ctx.log().fetchOffsets(groupId, topic)).toEqual([]);
+    const other = await expectCode(
+      ctx.log().joinGroup({ groupId, topics: [topic], assignor: 'roundrobin', sessionTimeoutMs: 30_000 }),
+      'INCONSISTENT_GROUP_PROTOCOL',
+    );
+    expect(other).toBeInstanceOf(InconsistentGroupProtocolError);
+    expect((await ctx.log().describeGroup(groupId)).members).toHaveLength(2);
+    await ctx.log().leaveGroup(groupId, a.memberId);
+    await ctx.log().leaveGroup(groupId, b.memberId);
+  });
+
+  it('describes an unknown group as GROUP_NOT_FOUND', async () => {
+    const error = await expectCode(ctx.log().describeGroup(ctx.topicName('no-group')), 'GROUP_NOT_FOUND');
+    expect(error).toBeInstanceOf(GroupNotFoundError);
   });
 
   it('rejects joining with an unknown topic', async () => {

@@ -80,3 +80,51 @@ export class UnknownMemberError extends ConflictError {
     );
   }
 }
+
+/** A member asked for a different assignor or topic list than the live members of its group use. */
+export class InconsistentGroupProtocolError extends ConflictError {
+  constructor(
+    groupId: string,
+    current: { assignor: string; topics: readonly string[] },
+    requested: { assignor: string; topics: readonly string[] },
+  ) {
+    super(
+      'INCONSISTENT_GROUP_PROTOCOL',
+      `Group "${groupId}" consumes [${current.topics.join(', ')}] with the ${current.assignor} assignor, but a member ` +
+        `asked for [${requested.topics.join(', ')}] with ${requested.assignor}. All members of a group must use the same ` +
+        `topics and assignor: use another group id, or stop the other members first.`,
+      {
+        groupId,
+        current: { assignor: current.assignor, topics: current.topics },
+        requested: { assignor: requested.assignor, topics: requested.topics },
+      },
+    );
+  }
+}
+
+/** A commit named a partition the member does not own in this generation: another member may own it. */
+export class PartitionNotAssignedError extends ConflictError {
+  constructor(
+    groupId: string,
+    memberId: string,
+    tp: { topic: string; partition: number },
+    generation: number,
+  ) {
+    super(
+      'PARTITION_NOT_ASSIGNED',
+      `Member "${memberId}" of group "${groupId}" does not own ${tp.topic}-${tp.partition} in generation ${generation}, ` +
+        `so it may not commit its offset. Commit only the partitions of your current assignment.`,
+      { groupId, memberId, topic: tp.topic, partition: tp.partition, generation },
+    );
+  }
+}
+
+export class GroupNotFoundError extends NotFoundError {
+  constructor(groupId: string) {
+    super(
+      `Consumer group "${groupId}" does not exist: no member ever joined it. Check the name (listGroups).`,
+      { groupId },
+      'GROUP_NOT_FOUND',
+    );
+  }
+}

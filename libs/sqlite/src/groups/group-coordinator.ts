@@ -2,6 +2,9 @@ import type Database from 'better-sqlite3';
 import {
   CommittedOffset,
   GroupAssignment,
+  GroupNotFoundError,
+  InconsistentGroupProtocolError,
+  PartitionNotAssignedError,
   GroupDescription,
   HeartbeatResult,
   JoinGroupRequest,
@@ -15,7 +18,6 @@ import { GroupRebalancer } from './group-rebalancer';
 import { OffsetStore } from './offset-store';
 import { GroupDescriber } from './group-describer';
 import { immediate, RaiseAfterCommit } from './group-transaction';
-import { groupNotFound, inconsistentGroupProtocol, partitionNotAssigned } from './group-errors';
 import {
   ValidCommit,
   ValidJoin,
@@ -75,7 +77,7 @@ export class GroupCoordinator {
     });
     this.snapshot = db.transaction((g: string) => {
       const group = this.store.group(g);
-      if (!group) throw groupNotFound(g);
+      if (!group) throw new GroupNotFoundError(g);
       return this.describer.describe(group);
     });
   }
@@ -134,7 +136,7 @@ export class GroupCoordinator {
       if (group.assignor !== join.assignor || !sameTopics(group.topics, join.topics)) {
         const others = this.store.members(groupId).filter((m) => m.memberId !== memberId);
         // Throwing rolls back the expiry too; the next heartbeat of a live member redoes it.
-        if (others.length > 0) throw inconsistentGroupProtocol(groupId, group, join);
+        if (others.length > 0) throw new InconsistentGroupProtocolError(groupId, group, join);
         this.store.setProtocol(groupId, join.assignor, join.topics);
         group = { ...group, assignor: join.assignor, topics: join.topics };
         changed = true;
@@ -197,7 +199,8 @@ export class GroupCoordinator {
     }
     const owned = new Set(member.partitions.map((p) => `${p.topic}\u0000${p.partition}`));
     const foreign = commits.find((c) => !owned.has(`${c.topic}\u0000${c.partition}`));
-    if (foreign) return new RaiseAfterCommit(partitionNotAssigned(groupId, memberId, foreign, generation));
+    if (foreign)
+      return new RaiseAfterCommit(new PartitionNotAssignedError(groupId, memberId, foreign, generation));
     for (const commit of commits) this.offsets.commit(groupId, commit, now);
     // As in Kafka, a commit proves the member alive.
     this.store.touch(groupId, memberId, now);
