@@ -1,7 +1,13 @@
 import 'reflect-metadata';
 import { execFileSync } from 'child_process';
 import { join } from 'path';
-import { CommandReceipt, IdempotencyKeyReusedError, CommandValidationError } from '@eventline/core';
+import {
+  CommandReceipt,
+  CommandValidationError,
+  DomainError,
+  IdempotencyKeyReusedError,
+} from '@eventline/core';
+import { IsPositive, IsString } from 'class-validator';
 import { Account } from './bank/account';
 import { Deposit, depositHandler } from './support/deposit';
 import { openWriteSide, tempDbFile } from './support/write-side';
@@ -38,6 +44,15 @@ function depositInCrashingProcess(
     expect((error as { signal: string }).signal).toBe('SIGKILL');
   }
   return JSON.parse(stdout) as CommandReceipt;
+}
+
+class Withdraw {
+  @IsString() readonly accountId: string;
+  @IsPositive() readonly amount: number;
+  constructor(accountId: string, amount: number) {
+    this.accountId = accountId;
+    this.amount = amount;
+  }
 }
 
 describe('idempotency', () => {
@@ -87,6 +102,38 @@ describe('idempotency', () => {
     expect(a.result).toEqual(b.result);
     expect([a.replayed, b.replayed].sort()).toEqual([false, true]);
     expect(await side.log.readKey('account.events', 'acc-7')).toHaveLength(2);
+    await side.log.close();
+  });
+
+  it('remembers a refusal: a repeat with the key gets the same domain error even after the state changed', async () => {
+    const side = await openWriteSide(tempDbFile());
+    const accounts = side.store.repository(Account);
+    const open = new Deposit('acc-3', 10);
+    await side.pipeline.execute(open, depositHandler(accounts, open));
+    const withdraw = new Withdraw('acc-3', 25);
+    const handler = async () => {
+      const account = await accounts.load(withdraw.accountId);
+      account.withdraw(withdraw.amount);
+      await accounts.save(account);
+      return { balance: account.balance };
+    };
+    const refused = side.pipeline.execute(withdraw, handler, { idempotencyKey: 'w-1' });
+    await expect(refused).rejects.toMatchObject({ code: 'INSUFFICIENT_FUNDS', kind: 'domain' });
+    const firstError = await refused.catch((e: DomainError) => e.toJSON());
+
+    // Enough money now: without the remembered refusal the repeat would succeed.
+    const topUp = new Deposit('acc-3', 100);
+    await side.pipeline.execute(topUp, depositHandler(accounts, topUp));
+    const repeat = side.pipeline.execute(withdraw, handler, { idempotencyKey: 'w-1' });
+    await expect(repeat).rejects.toBeInstanceOf(DomainError);
+    expect(await repeat.catch((e: DomainError) => e.toJSON())).toEqual(firstError);
+    expect((await accounts.load('acc-3')).balance).toBe(110);
+
+    // The refusal is bound to its payload like any outcome.
+    const other = new Withdraw('acc-3', 26);
+    await expect(side.pipeline.execute(other, handler, { idempotencyKey: 'w-1' })).rejects.toMatchObject({
+      code: 'IDEMPOTENCY_KEY_REUSED',
+    });
     await side.log.close();
   });
 

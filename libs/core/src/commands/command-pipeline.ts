@@ -1,6 +1,11 @@
 import { ValidatorOptions } from 'class-validator';
 import { EventStore } from '../aggregates/event-store';
-import { ConcurrencyError, IdempotencyKeyReusedError, UnserializableResultError } from '../errors';
+import {
+  ConcurrencyError,
+  DomainError,
+  IdempotencyKeyReusedError,
+  UnserializableResultError,
+} from '../errors';
 import { MessageContext, MessageContexts } from '../messaging/message-context';
 import { UnitOfWork } from '../messaging/unit-of-work';
 import { CommandOptions, commandOptionsOf } from './command-options';
@@ -57,7 +62,13 @@ export class CommandPipeline {
     }
     for (let attempt = 0; ; attempt++) {
       const unit = new UnitOfWork();
-      const result = await MessageContexts.run({ ...context, unitOfWork: unit }, handle);
+      let result: R;
+      try {
+        result = await MessageContexts.run({ ...context, unitOfWork: unit }, handle);
+      } catch (error) {
+        if (key === undefined || !(error instanceof DomainError)) throw error;
+        return this.rememberRefusal(command, key, hash, expectedKeyVersion, error, context);
+      }
       const extras =
         key !== undefined
           ? this.idempotencyExtras(command, key, hash, expectedKeyVersion, result, unit)
@@ -111,6 +122,38 @@ export class CommandPipeline {
     return { records: [record], expectations: [expectation] };
   }
 
+  /**
+   * A refusal is a decision too: stored under the key (with no events), so a repeat gets the same
+   * answer even if the state has changed since — as an HTTP client retrying a 422 expects.
+   */
+  private async rememberRefusal(
+    command: object,
+    key: string,
+    hash: string,
+    expectedVersion: number,
+    refusal: DomainError,
+    context: MessageContext,
+  ): Promise<never> {
+    const outcome: StoredOutcome = {
+      command: command.constructor.name,
+      payloadHash: hash,
+      refusal: refusal.toJSON(),
+      streams: [],
+    };
+    const { record, expectation } = this.idempotency.entry(key, expectedVersion, outcome);
+    try {
+      await MessageContexts.run(withoutUnit(context), () =>
+        this.store.commit(new UnitOfWork(), { records: [record], expectations: [expectation] }),
+      );
+    } catch (error) {
+      if (!(error instanceof ConcurrencyError)) throw error;
+      // A concurrent execution with the same key decided first: its outcome is the answer.
+      const { outcome: first } = await this.idempotency.lookup(key);
+      if (first) await this.replay(command, key, hash, first);
+    }
+    throw refusal;
+  }
+
   private async replay<R>(
     command: object,
     key: string,
@@ -118,6 +161,10 @@ export class CommandPipeline {
     outcome: StoredOutcome,
   ): Promise<CommandReceipt<R>> {
     if (outcome.payloadHash !== hash) throw new IdempotencyKeyReusedError(key, command.constructor.name);
+    if (outcome.refusal) {
+      const { code, message, details } = outcome.refusal;
+      throw new DomainError(code, message, details);
+    }
     const positions = await this.idempotency.positionsOf(outcome.streams);
     const receipt: CommandReceipt<R> = {
       result: outcome.result as R,

@@ -11,6 +11,8 @@ export interface StoredOutcome {
   readonly payloadHash: string;
   /** Absent when the handler returned undefined. */
   readonly result?: unknown;
+  /** Present when the handler refused the command with a DomainError; a repeat gets it again. */
+  readonly refusal?: { code: string; message: string; details?: Record<string, unknown> };
   readonly streams: readonly StreamWrite[];
 }
 
