@@ -1,2 +1,3 @@
 /** Every scenario module registers itself on import; the order here is the run order. */
 import './log';
+import './peers';
