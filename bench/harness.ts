@@ -101,6 +101,11 @@ export async function runBench(options: BenchOptions = {}): Promise<BenchReport>
       };
       fs.writeFileSync(jsonFile, `${JSON.stringify(document, null, 2)}\n`);
       progress(`[${scenario.name}] wrote ${path.relative(process.cwd(), jsonFile)}`);
+      for (const artifact of result.artifacts ?? []) {
+        const file = jsonFile.replace(/\.json$/, `-${artifact.suffix}`);
+        fs.writeFileSync(file, artifact.content);
+        progress(`[${scenario.name}] wrote ${path.relative(process.cwd(), file)}`);
+      }
     }
     runs.push({ scenario: scenario.name, result, durationSeconds, jsonFile });
   }

@@ -40,6 +40,8 @@ export interface ScenarioResult {
   readonly notes: readonly string[];
   /** Scenario-specific facts worth keeping with the result (sizes, pragmas, versions). */
   readonly facts?: Readonly<Record<string, unknown>>;
+  /** Extra files (e.g. an SVG chart) written next to the JSON as `<timestamp>-<scenario>-<suffix>`. */
+  readonly artifacts?: ReadonlyArray<{ readonly suffix: string; readonly content: string }>;
 }
 
 export interface ScenarioContext {
