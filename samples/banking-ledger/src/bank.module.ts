@@ -25,7 +25,7 @@ export class BankModule {
         EventlineModule.forRoot({
           engine: engineFor(config),
           // A command that loses a race on an account is re-run on fresh state; 409 only after that.
-          concurrencyRetries: 10,
+          concurrencyRetries: config.concurrencyRetries,
           // Commands are built from request bodies: a field no command declares is an error.
           validator: { forbidUnknownValues: false, whitelist: true, forbidNonWhitelisted: true },
           // Projections (read models, the transfer process) start with the application.

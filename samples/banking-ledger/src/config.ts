@@ -7,6 +7,8 @@ export interface BankConfig {
   readonly sqliteFile: string;
   readonly kafkaBrokers: readonly string[];
   readonly databaseUrl: string | undefined;
+  /** How often a command that lost a race is re-run on fresh state before answering 409. */
+  readonly concurrencyRetries: number;
 }
 
 /** The service's configuration, from environment variables only (twelve-factor style). */
@@ -28,11 +30,18 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): BankConfig 
       'EVENTLINE_ENGINE=kafka needs KAFKA_BROKERS (host:port,...) and DATABASE_URL (postgres://... for the read models).',
     );
   }
+  const concurrencyRetries = Number(env.EVENTLINE_CONCURRENCY_RETRIES ?? 10);
+  if (!Number.isInteger(concurrencyRetries) || concurrencyRetries < 0) {
+    throw new Error(
+      `EVENTLINE_CONCURRENCY_RETRIES must be a whole number, not "${env.EVENTLINE_CONCURRENCY_RETRIES}".`,
+    );
+  }
   return {
     port,
     engine,
     sqliteFile: env.EVENTLINE_SQLITE_FILE ?? join(process.cwd(), 'data', 'banking-ledger.db'),
     kafkaBrokers,
     databaseUrl: env.DATABASE_URL,
+    concurrencyRetries,
   };
 }

@@ -1,13 +1,24 @@
 import { randomUUID } from 'crypto';
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
-import { IsInt, IsISO4217CurrencyCode, IsOptional, IsString, Length, Max, Min } from 'class-validator';
+import {
+  IsInt,
+  IsISO4217CurrencyCode,
+  IsOptional,
+  IsString,
+  Length,
+  Matches,
+  Max,
+  Min,
+} from 'class-validator';
 import { AggregateRepository, InjectRepository } from '@eventline/core';
 import { Account } from '../account.aggregate';
 
 /** Validated on the command bus before the handler runs; unknown fields are rejected there too. */
 export class OpenAccount {
   @IsString() @Length(1, 200) owner!: string;
-  @IsISO4217CurrencyCode() currency!: string;
+  @IsISO4217CurrencyCode()
+  @Matches(/^[A-Z]{3}$/, { message: 'currency must be an upper-case ISO 4217 code' })
+  currency!: string;
   @IsOptional() @IsInt() @Min(0) @Max(Number.MAX_SAFE_INTEGER) overdraftLimit?: number;
 }
 

@@ -1,0 +1,116 @@
+/** What a test needs from an HTTP response, whichever client sent it (supertest in-process, fetch to a child). */
+export interface Reply {
+  readonly status: number;
+  readonly body: unknown;
+}
+
+export type Send = (
+  method: 'GET' | 'POST',
+  path: string,
+  body?: unknown,
+  headers?: Record<string, string>,
+) => Promise<Reply>;
+
+export interface AccountBody {
+  accountId: string;
+  owner: string;
+  currency: string;
+  balance: number;
+  status: 'open' | 'closed';
+  version: number;
+}
+
+export interface StatementEntryBody {
+  type: string;
+  amount: number;
+  balanceAfter: number;
+  transferId?: string;
+  at: string;
+}
+
+export interface TransferBody {
+  transferId: string;
+  status: 'pending' | 'completed' | 'failed';
+  reason?: string;
+  fromAccountId: string;
+  toAccountId: string;
+  amount: number;
+}
+
+export interface ProjectionBody {
+  name: string;
+  status: string;
+  lag: number;
+}
+
+/** Typed calls of the HTTP contract over any transport. */
+export class LedgerClient {
+  constructor(readonly send: Send) {}
+
+  async openAccount(owner: string, currency: string, overdraftLimit?: number): Promise<string> {
+    const reply = await this.send('POST', '/accounts', {
+      owner,
+      currency,
+      ...(overdraftLimit ? { overdraftLimit } : {}),
+    });
+    expectStatus(reply, 201);
+    return (reply.body as { accountId: string }).accountId;
+  }
+
+  async account(id: string): Promise<AccountBody> {
+    const reply = await this.send('GET', `/accounts/${id}`);
+    expectStatus(reply, 200);
+    return reply.body as AccountBody;
+  }
+
+  async statement(id: string): Promise<StatementEntryBody[]> {
+    const reply = await this.send('GET', `/accounts/${id}/statement`);
+    expectStatus(reply, 200);
+    return (reply.body as { entries: StatementEntryBody[] }).entries;
+  }
+
+  async transfer(id: string): Promise<TransferBody> {
+    const reply = await this.send('GET', `/transfers/${id}`);
+    expectStatus(reply, 200);
+    return reply.body as TransferBody;
+  }
+
+  async totals(): Promise<Record<string, { accounts: number; balance: number }>> {
+    const reply = await this.send('GET', '/totals');
+    expectStatus(reply, 200);
+    return reply.body as Record<string, { accounts: number; balance: number }>;
+  }
+
+  async projections(): Promise<ProjectionBody[]> {
+    const reply = await this.send('GET', '/admin/projections');
+    expectStatus(reply, 200);
+    return reply.body as ProjectionBody[];
+  }
+
+  /**
+   * Waits for a quiescent point: no transfer among `transferIds` pending, and every projection
+   * caught up (twice in a row, since the transfer process appends while it works).
+   */
+  async quiescent(transferIds: readonly string[], timeoutMs = 30_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    let calm = 0;
+    while (calm < 2) {
+      if (Date.now() > deadline) throw new Error('The ledger did not reach a quiescent point in time.');
+      const lagging = (await this.projections()).some((p) => p.lag > 0 || p.status !== 'running');
+      const pending = lagging ? true : await this.anyPending(transferIds);
+      calm = lagging || pending ? 0 : calm + 1;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  }
+
+  private async anyPending(transferIds: readonly string[]): Promise<boolean> {
+    for (const id of transferIds) if ((await this.transfer(id)).status === 'pending') return true;
+    return false;
+  }
+}
+
+export function expectStatus(reply: Reply, status: number): void {
+  if (reply.status !== status) {
+    throw new Error(`Expected HTTP ${status}, got ${reply.status}: ${JSON.stringify(reply.body)}`);
+  }
+}
