@@ -1,6 +1,14 @@
-import { DefinitionError, ProjectionCheckpoint, ReadModelStore, ReadModelTransaction } from '@eventline/core';
+import {
+  DefinitionError,
+  ProjectionCheckpoint,
+  ProjectionDefinition,
+  RebuildableStore,
+  ReadModelTransaction,
+  ShadowReadModel,
+} from '@eventline/core';
 import { DataSource, EntityManager } from 'typeorm';
 import { ProjectionCheckpointEntity } from './projection-checkpoint.entity';
+import { TypeOrmShadowReadModel } from './typeorm-shadow-read-model';
 import { isSqlite, serialized } from './transaction-queue';
 import { toCheckpoint, TypeOrmReadModelTransaction } from './typeorm-read-model-transaction';
 
@@ -20,7 +28,7 @@ export interface TypeOrmReadModelStoreOptions {
  *   entities: [ProjectionCheckpointEntity, Balance], synchronize: true }).initialize();
  * const runner = new ProjectionRunner({ projection: new Balances(), log, store: new TypeOrmReadModelStore(dataSource) });
  */
-export class TypeOrmReadModelStore implements ReadModelStore<EntityManager> {
+export class TypeOrmReadModelStore implements RebuildableStore<EntityManager> {
   private readonly clock: () => number;
 
   constructor(
@@ -48,5 +56,10 @@ export class TypeOrmReadModelStore implements ReadModelStore<EntityManager> {
       );
     // On SQLite even a plain read must not slip into a transaction running on the shared connection.
     return isSqlite(this.dataSource) ? serialized(this.dataSource, read) : read();
+  }
+
+  /** Shadow tables for a rebuild, in the same database (see TypeOrmShadowReadModel). */
+  async openShadow(projection: ProjectionDefinition): Promise<ShadowReadModel<EntityManager>> {
+    return TypeOrmShadowReadModel.open(this, projection, this.clock);
   }
 }

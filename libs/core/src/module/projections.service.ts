@@ -11,7 +11,7 @@ import { DefinitionError } from '../errors';
 import { EventLog } from '../log/event-log';
 import { RecordPosition } from '../log/record';
 import { ProjectionNotFoundError } from '../projections/projection-errors';
-import { ProjectionRunner } from '../projections/projection-runner';
+import { ProjectionHost } from '../projections/projection-host';
 import { ProjectionStatus } from '../projections/projection-status';
 import { ReadModelStore } from '../projections/read-model-store';
 import { CommandGateway } from './command-gateway';
@@ -34,7 +34,7 @@ export type Positions = string | readonly RecordPosition[];
  */
 @Injectable()
 export class Projections implements OnApplicationBootstrap, OnModuleDestroy, OnApplicationShutdown {
-  private readonly runners = new Map<string, ProjectionRunner>();
+  private readonly hosts = new Map<string, ProjectionHost>();
 
   constructor(
     @Inject(EVENTLINE_MODULE_OPTIONS) private readonly options: EventlineModuleOptions,
@@ -47,15 +47,15 @@ export class Projections implements OnApplicationBootstrap, OnModuleDestroy, OnA
 
   /** Names of the registered projections. */
   names(): string[] {
-    return [...this.runners.keys()];
+    return [...this.hosts.keys()];
   }
 
   /** Status of every projection (or of one) as seen by this process: its partitions, offsets, lag, last error. */
   async status(): Promise<ProjectionStatus[]>;
   async status(name: string): Promise<ProjectionStatus>;
   async status(name?: string): Promise<ProjectionStatus | ProjectionStatus[]> {
-    if (name !== undefined) return this.runner(name).status();
-    return Promise.all([...this.runners.values()].map((r) => r.status()));
+    if (name !== undefined) return this.host(name).status();
+    return Promise.all([...this.hosts.values()].map((r) => r.status()));
   }
 
   /**
@@ -63,9 +63,9 @@ export class Projections implements OnApplicationBootstrap, OnModuleDestroy, OnA
    * reads (positions on other topics are ignored); throws ProjectionWaitTimeoutError.
    */
   async waitFor(name: string, positions: Positions, timeoutMs = 5_000): Promise<void> {
-    const runner = this.runner(name);
-    const wanted = new Set(runner.definition.topics);
-    await runner.waitFor(
+    const host = this.host(name);
+    const wanted = new Set(host.definition.topics);
+    await host.waitFor(
       decode(positions).filter((p) => wanted.has(p.topic)),
       timeoutMs,
     );
@@ -75,10 +75,20 @@ export class Projections implements OnApplicationBootstrap, OnModuleDestroy, OnA
   async waitForAll(positions: Positions, timeoutMs = 5_000): Promise<void> {
     const decoded = decode(positions);
     await Promise.all(
-      [...this.runners.values()]
+      [...this.hosts.values()]
         .filter((r) => decoded.some((p) => r.definition.topics.includes(p.topic)))
         .map((r) => this.waitFor(r.definition.name, decoded, timeoutMs)),
     );
+  }
+
+  /**
+   * Rebuilds projection `name`: replays its topics from the start into shadow tables while the live
+   * read model keeps serving, then switches over atomically and drops the old tables. Resolves after
+   * the switch; meanwhile `status(name)` is 'rebuilding' with `rebuild` progress (events, rate, ETA).
+   * Also happens by itself on start-up when the projection's `version` changed.
+   */
+  rebuild(name: string): Promise<void> {
+    return this.host(name).rebuild();
   }
 
   /** Starts one projection (or all); they start with the application unless `projections.autoStart` is false. */
@@ -103,7 +113,7 @@ export class Projections implements OnApplicationBootstrap, OnModuleDestroy, OnA
     for (const { type, instance } of found) {
       if (!instance)
         throw new DefinitionError(`Projection ${type.name} was not instantiated: provide it as a singleton.`);
-      const runner = new ProjectionRunner({
+      const host = new ProjectionHost({
         ...settings,
         projection: instance,
         log: this.log,
@@ -111,13 +121,13 @@ export class Projections implements OnApplicationBootstrap, OnModuleDestroy, OnA
         serializer: this.events.serializer,
         dispatcher: (command, options) => this.gateway.send(command, options),
       });
-      if (this.runners.has(runner.definition.name)) {
+      if (this.hosts.has(host.definition.name)) {
         throw new DefinitionError(
-          `Two projections are named "${runner.definition.name}": names must be unique.`,
+          `Two projections are named "${host.definition.name}": names must be unique.`,
         );
       }
-      for (const { event } of runner.definition.handlers.values()) this.events.register(event);
-      this.runners.set(runner.definition.name, runner);
+      for (const { event } of host.definition.handlers.values()) this.events.register(event);
+      this.hosts.set(host.definition.name, host);
     }
     if (autoStart) await this.start();
   }
@@ -131,14 +141,14 @@ export class Projections implements OnApplicationBootstrap, OnModuleDestroy, OnA
     await this.options.readModels?.close();
   }
 
-  private runner(name: string): ProjectionRunner {
-    const runner = this.runners.get(name);
-    if (!runner) throw new ProjectionNotFoundError(name, this.names());
-    return runner;
+  private host(name: string): ProjectionHost {
+    const host = this.hosts.get(name);
+    if (!host) throw new ProjectionNotFoundError(name, this.names());
+    return host;
   }
 
-  private select(name: string | undefined): ProjectionRunner[] {
-    return name === undefined ? [...this.runners.values()] : [this.runner(name)];
+  private select(name: string | undefined): ProjectionHost[] {
+    return name === undefined ? [...this.hosts.values()] : [this.host(name)];
   }
 }
 

@@ -14,3 +14,6 @@ export * from './read-model-database';
 export * from './command-dispatcher';
 export { applyBatchInTransaction } from './projection-batch';
 export type { BatchHandlers } from './projection-batch';
+export * from './shadow-read-model';
+export * from './projection-rebuild';
+export * from './projection-host';

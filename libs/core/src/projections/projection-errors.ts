@@ -1,4 +1,4 @@
-import { ConflictError, NotFoundError, UnavailableError } from '../errors';
+import { ConflictError, NotFoundError, UnavailableError, ValidationError } from '../errors';
 
 /** waitFor gave up: the projection had not passed the positions within the timeout. */
 export class ProjectionWaitTimeoutError extends UnavailableError {
@@ -16,7 +16,7 @@ export class ProjectionVersionMismatchError extends ConflictError {
   constructor(projection: string, stored: number, current: number) {
     super(
       'PROJECTION_VERSION_MISMATCH',
-      `Projection "${projection}" is at version ${current}, but its checkpoints were written by version ${stored}. Rebuild the read model (not yet automated) or restore the old version.`,
+      `Projection "${projection}" is at version ${current}, but its checkpoints were written by version ${stored}. Rebuild the read model (Projections.rebuild, automatic on start-up under EventlineModule) or restore the old version.`,
       { projection, stored, current },
     );
   }
@@ -30,5 +30,23 @@ export class ProjectionNotFoundError extends NotFoundError {
       { projection: name, known },
       'PROJECTION_NOT_FOUND',
     );
+  }
+}
+
+/** Another process is rebuilding this projection; this one waits for its switch-over. */
+export class RebuildInProgressError extends ConflictError {
+  constructor(projection: string, sinceMs: number) {
+    super(
+      'REBUILD_IN_PROGRESS',
+      `Projection "${projection}" is being rebuilt by another process (last sign of life ${sinceMs} ms ago). Wait for it to switch over.`,
+      { projection, sinceMs },
+    );
+  }
+}
+
+/** The projection or its store cannot be rebuilt into shadow tables. */
+export class RebuildNotSupportedError extends ValidationError {
+  constructor(projection: string, reason: string) {
+    super(`Projection "${projection}" cannot be rebuilt: ${reason}`, { projection }, 'REBUILD_NOT_SUPPORTED');
   }
 }

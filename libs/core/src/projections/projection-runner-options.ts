@@ -38,4 +38,7 @@ export type ProjectionRunnerSettings = Pick<
   | 'assignor'
   | 'maxRetries'
   | 'retryDelayMs'
->;
+> & {
+  /** Records per shadow transaction during a rebuild (default 2000). */
+  readonly rebuildBatchSize?: number;
+};

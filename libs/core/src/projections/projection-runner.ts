@@ -40,6 +40,7 @@ export class ProjectionRunner<M = unknown> {
   private loop: Promise<void> | undefined;
   private wake: (() => void) | undefined;
   private rotation = 0;
+  private reloadPositions = false;
 
   constructor(private readonly options: ProjectionRunnerOptions<M>) {
     this.definition = projectionDefinitionOf(options.projection);
@@ -102,6 +103,12 @@ export class ProjectionRunner<M = unknown> {
     return this.waiter.waitFor(positions, timeoutMs);
   }
 
+  /** Re-reads the positions of the assigned partitions from the store before the next batch (after a rebuild's switch-over). */
+  invalidatePositions(): void {
+    this.reloadPositions = true;
+    this.wake?.();
+  }
+
   async status(): Promise<ProjectionStatus> {
     const partitions = [...(this.assignment?.partitions ?? [])];
     const checkpoints: Record<string, number> = {};
@@ -135,6 +142,11 @@ export class ProjectionRunner<M = unknown> {
       try {
         const next = await this.membership.sync();
         if (next) await this.adopt(next);
+        if (this.reloadPositions && this.assignment) {
+          this.reloadPositions = false;
+          this.positions.clear();
+          await this.adopt(this.assignment);
+        }
         const batch = await this.fetch();
         if (batch.length === 0) {
           await this.idle();

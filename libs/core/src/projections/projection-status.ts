@@ -1,4 +1,5 @@
 import { TopicPartition } from '../log/record';
+import type { RebuildProgress } from './projection-rebuild';
 
 export type ProjectionState = 'starting' | 'running' | 'rebuilding' | 'stopped' | 'failed';
 
@@ -18,6 +19,8 @@ export interface ProjectionStatus {
   /** Total records not yet applied over the assigned partitions. */
   readonly lag: number;
   readonly lastError: { readonly message: string; readonly code?: string } | null;
+  /** The latest rebuild started in this process: phase, events processed, rate, ETA. */
+  readonly rebuild?: RebuildProgress;
 }
 
 export function partitionId(tp: TopicPartition): string {
