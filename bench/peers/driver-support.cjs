@@ -52,7 +52,11 @@ async function runWorkload(workload, execute, settle) {
     commands: workload.commands.length,
     commandsSeconds,
     endToEndSeconds,
-    latencyMs: { p50: percentile(latencies, 0.5), p99: percentile(latencies, 0.99), p999: percentile(latencies, 0.999) },
+    latencyMs: {
+      p50: percentile(latencies, 0.5),
+      p99: percentile(latencies, 0.99),
+      p999: percentile(latencies, 0.999),
+    },
     rejected,
     rssMiB: process.memoryUsage().rss / 2 ** 20,
   };
@@ -86,4 +90,14 @@ function main(run) {
   );
 }
 
-module.exports = { readJob, runWorkload, InsufficientFunds, READ_MODEL_SQL, readModelOf, emit, main, percentile, versionOf };
+module.exports = {
+  readJob,
+  runWorkload,
+  InsufficientFunds,
+  READ_MODEL_SQL,
+  readModelOf,
+  emit,
+  main,
+  percentile,
+  versionOf,
+};

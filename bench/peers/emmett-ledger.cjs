@@ -32,7 +32,10 @@ function ensureFunds(state, amount) {
 /** Runs one workload command against `eventStore`. */
 async function execute(eventStore, c) {
   if (c.kind === 'deposit') {
-    await handle(eventStore, c.account, () => ({ type: 'Deposited', data: { accountId: c.account, amount: c.amount } }));
+    await handle(eventStore, c.account, () => ({
+      type: 'Deposited',
+      data: { accountId: c.account, amount: c.amount },
+    }));
   } else if (c.kind === 'withdraw') {
     await handle(eventStore, c.account, (state) => {
       ensureFunds(state, c.amount);

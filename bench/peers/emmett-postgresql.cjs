@@ -21,7 +21,11 @@ support.main(async () => {
       }),
     ]),
   });
-  const measured = await support.runWorkload(workload, (c) => ledger.execute(eventStore, c), async () => {});
+  const measured = await support.runWorkload(
+    workload,
+    (c) => ledger.execute(eventStore, c),
+    async () => {},
+  );
   await eventStore.close();
   const client = new pg.Client({ connectionString: job.pgUrl });
   await client.connect();

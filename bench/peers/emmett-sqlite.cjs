@@ -5,7 +5,11 @@
  * run — Emmett's fastest setting (by default it opens and closes a connection per operation).
  */
 const path = require('node:path');
-const { getSQLiteEventStore, sqliteConnection, sqliteRawSQLProjection } = require('@event-driven-io/emmett-sqlite');
+const {
+  getSQLiteEventStore,
+  sqliteConnection,
+  sqliteRawSQLProjection,
+} = require('@event-driven-io/emmett-sqlite');
 const { projections } = require('@event-driven-io/emmett');
 const support = require('./driver-support.cjs');
 const ledger = require('./emmett-ledger.cjs');
@@ -27,7 +31,11 @@ support.main(async () => {
       }),
     ]),
   });
-  const measured = await support.runWorkload(workload, (c) => ledger.execute(eventStore, c), async () => {});
+  const measured = await support.runWorkload(
+    workload,
+    (c) => ledger.execute(eventStore, c),
+    async () => {},
+  );
   const row = await connection.querySingle(support.READ_MODEL_SQL);
   const synchronous = await connection.querySingle('PRAGMA synchronous');
   const journal = await connection.querySingle('PRAGMA journal_mode');

@@ -5,7 +5,13 @@
  * (one row per envelope, unique (stream_id, version) as the optimistic-concurrency guard, one
  * multi-row insert per append, reads ordered by version in batches) on `pg`.
  */
-const { EventStore, EventEnvelope, EventCollection, StreamReadingDirection, DEFAULT_BATCH_SIZE } = require('@ocoda/event-sourcing');
+const {
+  EventStore,
+  EventEnvelope,
+  EventCollection,
+  StreamReadingDirection,
+  DEFAULT_BATCH_SIZE,
+} = require('@ocoda/event-sourcing');
 
 class PostgresEventStore extends EventStore {
   constructor(eventMap, pool) {
@@ -48,8 +54,17 @@ class PostgresEventStore extends EventStore {
     );
     const values = [];
     const tuples = envelopes.map(({ event, payload, metadata }, i) => {
-      values.push(streamId, metadata.version, event, JSON.stringify(payload), metadata.eventId, metadata.aggregateId,
-        metadata.occurredOn, metadata.correlationId ?? null, metadata.causationId ?? null);
+      values.push(
+        streamId,
+        metadata.version,
+        event,
+        JSON.stringify(payload),
+        metadata.eventId,
+        metadata.aggregateId,
+        metadata.occurredOn,
+        metadata.correlationId ?? null,
+        metadata.causationId ?? null,
+      );
       const o = i * 9;
       return `($${o + 1}, $${o + 2}, $${o + 3}, $${o + 4}, $${o + 5}, $${o + 6}, $${o + 7}, $${o + 8}, $${o + 9})`;
     });
@@ -65,15 +80,20 @@ class PostgresEventStore extends EventStore {
     for await (const rows of this.rows(streamId, filter)) {
       yield rows.map((r) =>
         EventEnvelope.from(r.event, r.payload, {
-          eventId: r.event_id, aggregateId: r.aggregate_id, version: r.version, occurredOn: r.occurred_on,
-          correlationId: r.correlation_id ?? undefined, causationId: r.causation_id ?? undefined,
+          eventId: r.event_id,
+          aggregateId: r.aggregate_id,
+          version: r.version,
+          occurredOn: r.occurred_on,
+          correlationId: r.correlation_id ?? undefined,
+          causationId: r.causation_id ?? undefined,
         }),
       );
     }
   }
 
   async getEnvelope(stream, version, pool) {
-    for await (const [envelope] of this.getEnvelopes(stream, { fromVersion: version, limit: 1, pool })) return envelope;
+    for await (const [envelope] of this.getEnvelopes(stream, { fromVersion: version, limit: 1, pool }))
+      return envelope;
     throw new Error(`Event ${stream.streamId}@${version} not found`);
   }
 

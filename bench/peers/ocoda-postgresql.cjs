@@ -10,22 +10,38 @@
  */
 require('reflect-metadata');
 const pg = require('pg');
-const { Aggregate, AggregateRoot, DefaultEventSerializer, Event, EventMap, EventStream, Id } = require('@ocoda/event-sourcing');
+const {
+  Aggregate,
+  AggregateRoot,
+  DefaultEventSerializer,
+  Event,
+  EventMap,
+  EventStream,
+  Id,
+} = require('@ocoda/event-sourcing');
 const { PostgresEventStore } = require('./ocoda-postgres-event-store.cjs');
 const support = require('./driver-support.cjs');
 const { CREATE_READ_MODEL } = require('./emmett-ledger.cjs');
 
 class Deposited {
-  constructor(props) { Object.assign(this, props); }
+  constructor(props) {
+    Object.assign(this, props);
+  }
 }
 class Withdrawn {
-  constructor(props) { Object.assign(this, props); }
+  constructor(props) {
+    Object.assign(this, props);
+  }
 }
 class TransferredOut {
-  constructor(props) { Object.assign(this, props); }
+  constructor(props) {
+    Object.assign(this, props);
+  }
 }
 class TransferredIn {
-  constructor(props) { Object.assign(this, props); }
+  constructor(props) {
+    Object.assign(this, props);
+  }
 }
 const EVENTS = [Deposited, Withdrawn, TransferredOut, TransferredIn];
 for (const cls of EVENTS) Event(cls.name)(cls);
@@ -38,21 +54,43 @@ class Account extends AggregateRoot {
   ensureFunds(amount) {
     if (amount > this.balance) throw new support.InsufficientFunds(`holds ${this.balance}, not ${amount}`);
   }
-  deposit(amount) { this.applyEvent(new Deposited({ accountId: this.id, amount })); }
-  withdraw(amount) { this.ensureFunds(amount); this.applyEvent(new Withdrawn({ accountId: this.id, amount })); }
-  transferOut(to, amount) { this.ensureFunds(amount); this.applyEvent(new TransferredOut({ accountId: this.id, to, amount })); }
-  transferIn(from, amount) { this.applyEvent(new TransferredIn({ accountId: this.id, from, amount })); }
-  onDeposited(e) { this.id = e.accountId; this.balance += e.amount; }
-  onWithdrawn(e) { this.balance -= e.amount; }
-  onTransferredOut(e) { this.balance -= e.amount; }
-  onTransferredIn(e) { this.id = e.accountId; this.balance += e.amount; }
+  deposit(amount) {
+    this.applyEvent(new Deposited({ accountId: this.id, amount }));
+  }
+  withdraw(amount) {
+    this.ensureFunds(amount);
+    this.applyEvent(new Withdrawn({ accountId: this.id, amount }));
+  }
+  transferOut(to, amount) {
+    this.ensureFunds(amount);
+    this.applyEvent(new TransferredOut({ accountId: this.id, to, amount }));
+  }
+  transferIn(from, amount) {
+    this.applyEvent(new TransferredIn({ accountId: this.id, from, amount }));
+  }
+  onDeposited(e) {
+    this.id = e.accountId;
+    this.balance += e.amount;
+  }
+  onWithdrawn(e) {
+    this.balance -= e.amount;
+  }
+  onTransferredOut(e) {
+    this.balance -= e.amount;
+  }
+  onTransferredIn(e) {
+    this.id = e.accountId;
+    this.balance += e.amount;
+  }
 }
 Aggregate({ streamName: 'account' })(Account);
 
 class AccountId extends Id {}
 
 class AccountRepository {
-  constructor(store) { this.store = store; }
+  constructor(store) {
+    this.store = store;
+  }
   async getById(id) {
     const account = new Account();
     account.id = id;
@@ -61,7 +99,11 @@ class AccountRepository {
   }
   async save(account) {
     const events = account.commit();
-    await this.store.appendEvents(EventStream.for(Account, AccountId.from(account.id)), account.version, events);
+    await this.store.appendEvents(
+      EventStream.for(Account, AccountId.from(account.id)),
+      account.version,
+      events,
+    );
   }
 }
 
@@ -97,7 +139,11 @@ support.main(async () => {
     );
   };
   const accounts = new AccountRepository(store);
-  const measured = await support.runWorkload(workload, (c) => execute(accounts, c), async () => {});
+  const measured = await support.runWorkload(
+    workload,
+    (c) => execute(accounts, c),
+    async () => {},
+  );
   const { rows } = await pool.query(support.READ_MODEL_SQL);
   await pool.end();
   support.emit({
@@ -107,7 +153,8 @@ support.main(async () => {
     readModel: support.readModelOf(rows[0]),
     facts: {
       version: support.versionOf('@ocoda/event-sourcing'),
-      store: 'PostgreSQL EventStore written for this bench (ocoda ships none), modelled on its MongoDBEventStore',
+      store:
+        'PostgreSQL EventStore written for this bench (ocoda ships none), modelled on its MongoDBEventStore',
       projection: 'publish hook: one upsert per envelope after the append commits',
       transfer: 'two saves on two streams',
       snapshots: 'none',

@@ -46,7 +46,12 @@ async function main(): Promise<void> {
           synchronize: true,
           enableWAL: true,
         }
-      : { type: 'postgres', url: job.pgUrl, entities: [ProjectionCheckpointEntity, BalanceRow], synchronize: true },
+      : {
+          type: 'postgres',
+          url: job.pgUrl,
+          entities: [ProjectionCheckpointEntity, BalanceRow],
+          synchronize: true,
+        },
   ).initialize();
   const runner = new ProjectionRunner<EntityManager>({
     projection: new Balances(job.backend),
@@ -101,8 +106,16 @@ async function main(): Promise<void> {
     commands: workload.commands.length,
     commandsSeconds,
     endToEndSeconds,
-    latencyMs: { p50: percentile(latencies, 0.5), p99: percentile(latencies, 0.99), p999: percentile(latencies, 0.999) },
-    readModel: { accounts: Number(row.accounts), totalBalance: Number(row.total), events: Number(row.events) },
+    latencyMs: {
+      p50: percentile(latencies, 0.5),
+      p99: percentile(latencies, 0.99),
+      p999: percentile(latencies, 0.999),
+    },
+    readModel: {
+      accounts: Number(row.accounts),
+      totalBalance: Number(row.total),
+      events: Number(row.events),
+    },
     rejected,
     rssMiB,
     facts: {
@@ -145,6 +158,8 @@ function allPartitionsEnd(
 }
 
 main().catch((error: unknown) => {
-  process.stderr.write(`eventline driver: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.stderr.write(
+    `eventline driver: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+  );
   process.exit(1);
 });

@@ -22,7 +22,9 @@ export function peersInstalled(): boolean {
 
 /** `npm ci` in bench/peers (compiles sqlite3 against the local Node headers). Throws with npm's output on failure. */
 export function installPeers(progress: (line: string) => void): void {
-  progress(`installing peers into ${path.relative(process.cwd(), PEERS_DIR)}/node_modules (npm ci; a few minutes)`);
+  progress(
+    `installing peers into ${path.relative(process.cwd(), PEERS_DIR)}/node_modules (npm ci; a few minutes)`,
+  );
   const started = Date.now();
   const result = spawnSync('npm', ['ci', '--no-audit', '--no-fund'], {
     cwd: PEERS_DIR,

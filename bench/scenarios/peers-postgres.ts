@@ -1,7 +1,8 @@
 import { Client } from 'pg';
 
 /** PostgreSQL for the `peers` scenario: a fresh database per driver run, dropped afterwards. */
-export const PG_ADMIN_URL = process.env.EVENTLINE_BENCH_PG_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
+export const PG_ADMIN_URL =
+  process.env.EVENTLINE_BENCH_PG_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
 
 export async function postgresAvailable(): Promise<boolean> {
   const client = new Client({ connectionString: PG_ADMIN_URL, connectionTimeoutMillis: 2_000 });

@@ -156,8 +156,10 @@ async function run(context: ScenarioContext): Promise<ScenarioResult> {
     );
   }
   const withPostgres = context.size === 'full' && (await postgresAvailable());
-  if (context.size !== 'full') notes.push(`${context.size} mode: SQLite rows only, PostgreSQL rows run in full mode.`);
-  else if (!withPostgres) loud('POSTGRESQL SKIPPED: no server at 127.0.0.1:5432 (set EVENTLINE_BENCH_PG_URL).');
+  if (context.size !== 'full')
+    notes.push(`${context.size} mode: SQLite rows only, PostgreSQL rows run in full mode.`);
+  else if (!withPostgres)
+    loud('POSTGRESQL SKIPPED: no server at 127.0.0.1:5432 (set EVENTLINE_BENCH_PG_URL).');
 
   const systems = ALL_SYSTEMS.filter(
     (s) => (withPeers || !s.peer) && (withPostgres || s.backend === 'sqlite'),
@@ -235,7 +237,7 @@ async function run(context: ScenarioContext): Promise<ScenarioResult> {
   );
   notes.push(
     `Workload: ${shape.accounts} accounts, keys Zipf(s=${workload.zipfExponent}), ${formatCount(shape.commands)} commands (45% deposits, 35% withdrawals, 20% transfers; ${workload.expected.rejected} rejected for insufficient funds) → ${formatCount(workload.expected.events)} events; ${shape.warmupCommands} untimed warm-up commands on other accounts first. The same commands in the same order for every system, one at a time (each awaited).`,
-    'End to end = from the first timed command until the read model holds every event (inline projections: when the last command is acknowledged; Eventline: its asynchronous projection has caught up). Ratio = Eventline end-to-end commands/s ÷ the peer\'s, on the same backend. Every run is checked: accounts, sum of balances, events applied and rejections must equal the sequential fold.',
+    "End to end = from the first timed command until the read model holds every event (inline projections: when the last command is acknowledged; Eventline: its asynchronous projection has caught up). Ratio = Eventline end-to-end commands/s ÷ the peer's, on the same backend. Every run is checked: accounts, sum of balances, events applied and rejections must equal the sequential fold.",
     `${repetitions} repetition(s), each system a fresh child process and fresh database; median (min–max). Latency = per command, from call to acknowledgement.`,
     'Eventline: CommandPipeline (class-validator, unit of work, one atomic append with expected versions, snapshot every 100 events) on the embedded SQLite log (WAL, synchronous=FULL), ProjectionRunner into a TypeORM read model (SQLite file, or PostgreSQL in the PostgreSQL rows — its log stays on SQLite). A transfer is one command appending to both accounts atomically.',
     'Emmett: CommandHandler (reads the whole stream per command, no snapshots) + inline raw-SQL projection in the append transaction; SQLite on one shared node-sqlite3 connection, WAL, synchronous read back in the facts. A transfer is two commands.',
