@@ -1,0 +1,92 @@
+import { Reply } from './ledger-client';
+
+/** One request of a generated workload, with the idempotency key it is (re)sent with. */
+export interface Operation {
+  readonly key: string;
+  readonly kind: 'deposit' | 'withdrawal' | 'transfer';
+  readonly path: string;
+  readonly body: Record<string, unknown>;
+  readonly accountId: string;
+  readonly toAccountId?: string;
+  readonly amount: number;
+}
+
+export interface SeededAccount {
+  readonly id: string;
+  readonly currency: string;
+  readonly overdraftLimit: number;
+}
+
+/** Deterministic pseudo-random numbers (a seeded LCG), so a failing run can be replayed. */
+export function random(seed: number): (n: number) => number {
+  let state = seed >>> 0;
+  return (n) => {
+    state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
+    return state % n;
+  };
+}
+
+/** Random deposits, withdrawals and transfers (some refused: overdrawn, same account, other currency). */
+export function generateWorkload(
+  accounts: readonly SeededAccount[],
+  count: number,
+  seed: number,
+  prefix: string,
+): Operation[] {
+  const next = random(seed);
+  return Array.from({ length: count }, (_, i): Operation => {
+    const from = accounts[next(accounts.length)];
+    const key = `${prefix}-${i}`;
+    const kind = (['deposit', 'withdrawal', 'transfer', 'transfer'] as const)[next(4)];
+    if (kind === 'transfer') {
+      const to = accounts[next(accounts.length)];
+      const amount = 1 + next(600);
+      const body = { fromAccountId: from.id, toAccountId: to.id, amount };
+      return { key, kind, path: '/transfers', body, accountId: from.id, toAccountId: to.id, amount };
+    }
+    const amount = 1 + next(kind === 'deposit' ? 300 : 700);
+    const path = `/accounts/${from.id}/${kind === 'deposit' ? 'deposits' : 'withdrawals'}`;
+    return { key, kind, path, body: { amount, reference: key }, accountId: from.id, amount };
+  });
+}
+
+const REFUSALS = new Set(['INSUFFICIENT_FUNDS', 'SAME_ACCOUNT', 'CURRENCY_MISMATCH']);
+
+/**
+ * What the client knows from the acknowledged replies: the net of direct deposits and withdrawals
+ * per account, and the transfers that were accepted (their outcome is read once quiescent).
+ */
+export class Acknowledged {
+  readonly direct = new Map<string, number>();
+  readonly transfers = new Map<string, Operation>();
+  readonly refused: string[] = [];
+
+  record(op: Operation, reply: Reply): void {
+    const body = reply.body as { code?: string; transferId?: string };
+    if (reply.status === 422 && body.code && REFUSALS.has(body.code)) {
+      this.refused.push(body.code);
+    } else if (op.kind === 'transfer' && reply.status === 202 && body.transferId) {
+      this.transfers.set(body.transferId, op);
+    } else if (op.kind !== 'transfer' && reply.status === 201) {
+      const signed = op.kind === 'deposit' ? op.amount : -op.amount;
+      this.direct.set(op.accountId, (this.direct.get(op.accountId) ?? 0) + signed);
+    } else {
+      throw new Error(
+        `Unexpected reply to ${op.kind} ${op.key}: ${reply.status} ${JSON.stringify(reply.body)}`,
+      );
+    }
+  }
+}
+
+/** Runs `work` over `items` with at most `concurrency` in flight. */
+export async function pool<T>(
+  items: readonly T[],
+  concurrency: number,
+  work: (item: T) => Promise<void>,
+): Promise<void> {
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < items.length) await work(items[next++]);
+  };
+  await Promise.all(Array.from({ length: concurrency }, worker));
+}
