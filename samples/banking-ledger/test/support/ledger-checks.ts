@@ -19,8 +19,9 @@ export async function checkLedger(
   client: LedgerClient,
   accounts: readonly SeededAccount[],
   acknowledged: Acknowledged,
+  quiescence: { partitions?: number } = {},
 ): Promise<ReadModels> {
-  await client.quiescent([...acknowledged.transfers.keys()]);
+  await client.quiescent([...acknowledged.transfers.keys()], quiescence);
   const expected = new Map(accounts.map((a) => [a.id, acknowledged.direct.get(a.id) ?? 0]));
   const transfers: TransferBody[] = [];
   for (const [transferId, op] of acknowledged.transfers) {
@@ -75,4 +76,21 @@ export async function checkLedger(
     transfers: transfers.sort((a, b) => a.transferId.localeCompare(b.transferId)),
     totals,
   };
+}
+
+/** The read models as they are now (for a comparison after a rebuild); call at a quiescent point. */
+export async function readModels(
+  client: LedgerClient,
+  accounts: readonly SeededAccount[],
+  transferIds: readonly string[],
+): Promise<ReadModels> {
+  const statements: Record<string, StatementEntryBody[]> = {};
+  const views: AccountBody[] = [];
+  for (const { id } of accounts) {
+    views.push(await client.account(id));
+    statements[id] = await client.statement(id);
+  }
+  const transfers: TransferBody[] = [];
+  for (const id of [...transferIds].sort()) transfers.push(await client.transfer(id));
+  return { accounts: views, statements, transfers, totals: await client.totals() };
 }

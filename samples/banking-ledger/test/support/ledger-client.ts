@@ -41,6 +41,7 @@ export interface ProjectionBody {
   name: string;
   status: string;
   lag: number;
+  partitions: number;
 }
 
 /** Typed calls of the HTTP contract over any transport. */
@@ -89,14 +90,21 @@ export class LedgerClient {
 
   /**
    * Waits for a quiescent point: no transfer among `transferIds` pending, and every projection
-   * caught up (twice in a row, since the transfer process appends while it works).
+   * caught up (twice in a row, since the transfer process appends while it works). With
+   * `partitions`, each projection must also hold that many partitions: after a crash the dead
+   * process keeps its share until its group session times out.
    */
-  async quiescent(transferIds: readonly string[], timeoutMs = 30_000): Promise<void> {
+  async quiescent(
+    transferIds: readonly string[],
+    { timeoutMs = 30_000, partitions = 0 } = {},
+  ): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     let calm = 0;
     while (calm < 2) {
       if (Date.now() > deadline) throw new Error('The ledger did not reach a quiescent point in time.');
-      const lagging = (await this.projections()).some((p) => p.lag > 0 || p.status !== 'running');
+      const lagging = (await this.projections()).some(
+        (p) => p.lag > 0 || p.status !== 'running' || p.partitions < partitions,
+      );
       const pending = lagging ? true : await this.anyPending(transferIds);
       calm = lagging || pending ? 0 : calm + 1;
       await new Promise((resolve) => setTimeout(resolve, 50));
@@ -104,7 +112,10 @@ export class LedgerClient {
   }
 
   private async anyPending(transferIds: readonly string[]): Promise<boolean> {
-    for (const id of transferIds) if ((await this.transfer(id)).status === 'pending') return true;
+    for (const id of transferIds) {
+      const reply = await this.send('GET', `/transfers/${id}`);
+      if (reply.status !== 200 || (reply.body as TransferBody).status === 'pending') return true;
+    }
     return false;
   }
 }

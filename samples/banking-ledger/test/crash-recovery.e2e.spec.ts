@@ -1,0 +1,94 @@
+import { rmSync } from 'fs';
+import { dirname, join } from 'path';
+import { tempBankFile } from './support/bank-app';
+import { ChildBank, startChildBank } from './support/child-bank';
+import { checkLedger, readModels } from './support/ledger-checks';
+import { Reply } from './support/ledger-client';
+import { Acknowledged, generateWorkload, Operation, pool, SeededAccount } from './support/workload';
+
+const OPERATIONS = 600;
+const KILL_AFTER = 150;
+const PARTITIONS = 8; // EventlineModule's default; after the crash one process must hold them all
+
+describe('banking-ledger crash recovery (service in a child process, SIGKILL under load)', () => {
+  const file = tempBankFile();
+  let bank: ChildBank | undefined;
+  afterAll(async () => {
+    await bank?.kill();
+  });
+
+  it('keeps the exact checks after a SIGKILL, a restart and retries by idempotency key; a rebuild reproduces the read models', async () => {
+    bank = await startChildBank(file);
+    const accounts: SeededAccount[] = [];
+    for (const [i, [currency, overdraftLimit]] of (
+      [
+        ['EUR', 0],
+        ['EUR', 250],
+        ['EUR', 0],
+        ['EUR', 0],
+        ['USD', 100],
+        ['USD', 0],
+      ] as const
+    ).entries()) {
+      accounts.push({
+        id: await bank.client.openAccount(`owner-${i}`, currency, overdraftLimit),
+        currency,
+        overdraftLimit,
+      });
+    }
+    const workload: Operation[] = [
+      ...accounts.map((a, i) => ({
+        key: `crash-seed-${i}`,
+        kind: 'deposit' as const,
+        path: `/accounts/${a.id}/deposits`,
+        body: { amount: 800 },
+        accountId: a.id,
+        amount: 800,
+      })),
+      ...generateWorkload(accounts, OPERATIONS, 7, 'crash'),
+    ];
+
+    // Load, and SIGKILL the service while requests and transfers are in flight.
+    const acknowledged = new Acknowledged();
+    const replies = new Map<string, Reply>();
+    const running = bank;
+    await pool(workload, 16, async (op) => {
+      const reply = await running.client
+        .send('POST', op.path, op.body, { 'Idempotency-Key': op.key })
+        .catch(() => undefined);
+      if (!reply) return;
+      replies.set(op.key, reply);
+      acknowledged.record(op, reply);
+      if (replies.size === KILL_AFTER) await running.kill();
+    });
+    const unacknowledged = workload.filter((op) => !replies.has(op.key));
+    expect(replies.size).toBeGreaterThanOrEqual(KILL_AFTER);
+    expect(unacknowledged.length).toBeGreaterThan(0);
+
+    // Restart on the same data; retry what was not acknowledged, and repeat some that were.
+    bank = await startChildBank(file);
+    const restarted = bank;
+    await pool(unacknowledged, 16, async (op) => {
+      acknowledged.record(
+        op,
+        await restarted.client.send('POST', op.path, op.body, { 'Idempotency-Key': op.key }),
+      );
+    });
+    for (const op of workload.filter((o) => replies.has(o.key)).slice(0, 40)) {
+      const again = await restarted.client.send('POST', op.path, op.body, { 'Idempotency-Key': op.key });
+      const first = replies.get(op.key)!;
+      // Refusals are not remembered by key (nothing was decided), so only successes must replay.
+      if (first.status < 300) expect(again).toEqual(first);
+    }
+
+    const before = await checkLedger(restarted.client, accounts, acknowledged, { partitions: PARTITIONS });
+
+    // Rebuild every read model from the log: drop the read-model database and start again.
+    await restarted.stop();
+    for (const suffix of ['', '-wal', '-shm'])
+      rmSync(join(dirname(file), `bank.read-models.db${suffix}`), { force: true });
+    bank = await startChildBank(file);
+    await bank.client.quiescent([...acknowledged.transfers.keys()], { partitions: PARTITIONS });
+    expect(await readModels(bank.client, accounts, [...acknowledged.transfers.keys()])).toEqual(before);
+  });
+});
