@@ -14,7 +14,7 @@ export interface DriverJob {
   readonly dir: string;
   /** postgresql://… of a fresh database created for this run (PostgreSQL backend only). */
   readonly pgUrl?: string;
-  /** Eventline only, for profiling: false = no projection runner (the write path alone). */
+  /** Eventline only: false = no projection runner, the write path alone (the diagnostic row). */
   readonly projection?: boolean;
 }
 

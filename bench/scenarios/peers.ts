@@ -27,15 +27,18 @@ interface SystemSpec {
   readonly system: 'eventline' | 'emmett' | 'ocoda';
   readonly backend: PeerBackend;
   readonly peer: boolean;
+  /** false: Eventline's write path alone, no projection (a diagnostic row, not a comparison). */
+  readonly projection?: false;
   readonly command: (job: string) => { file: string; args: string[]; cwd: string };
 }
 
 const REPO = path.resolve(__dirname, '..', '..');
 
-const eventline = (backend: PeerBackend): SystemSpec => ({
+const eventline = (backend: PeerBackend, projection?: false): SystemSpec => ({
   system: 'eventline',
   backend,
   peer: false,
+  ...(projection === false ? { projection } : {}),
   command: (job) => ({
     file: process.execPath,
     args: [
@@ -59,6 +62,7 @@ const peer = (system: 'emmett' | 'ocoda', backend: PeerBackend, script: string):
 
 const ALL_SYSTEMS: readonly SystemSpec[] = [
   eventline('sqlite'),
+  eventline('sqlite', false),
   peer('emmett', 'sqlite', 'emmett-sqlite.cjs'),
   eventline('postgresql'),
   peer('emmett', 'postgresql', 'emmett-postgresql.cjs'),
@@ -66,6 +70,10 @@ const ALL_SYSTEMS: readonly SystemSpec[] = [
 ];
 
 const DRIVER_TIMEOUT_MS = 15 * 60_000;
+
+function idOf(spec: SystemSpec): string {
+  return `${spec.system}${spec.projection === false ? '-write-only' : ''}/${spec.backend}`;
+}
 
 function runDriver(spec: SystemSpec, jobFile: string): Promise<DriverResult> {
   const { file, args, cwd } = spec.command(jobFile);
@@ -85,9 +93,7 @@ function runDriver(spec: SystemSpec, jobFile: string): Promise<DriverResult> {
       clearTimeout(timer);
       const last = stdout.trim().split('\n').pop() ?? '';
       if (code !== 0 || !last.startsWith('{')) {
-        reject(
-          new Error(`${spec.system}/${spec.backend} driver failed (exit ${code}):\n${stderr.slice(-3000)}`),
-        );
+        reject(new Error(`${idOf(spec)} driver failed (exit ${code}):\n${stderr.slice(-3000)}`));
         return;
       }
       resolve(JSON.parse(last) as DriverResult);
@@ -98,7 +104,7 @@ function runDriver(spec: SystemSpec, jobFile: string): Promise<DriverResult> {
 /** Every system must leave exactly the read model the workload implies; a fast wrong answer is no result. */
 function checkReadModel(spec: SystemSpec, result: DriverResult, workload: LedgerWorkload): void {
   const { expected } = workload;
-  const got = result.readModel;
+  const got = spec.projection === false ? { ...expected } : result.readModel;
   if (
     got.accounts !== expected.accounts ||
     got.totalBalance !== expected.totalBalance ||
@@ -106,7 +112,7 @@ function checkReadModel(spec: SystemSpec, result: DriverResult, workload: Ledger
     result.rejected !== expected.rejected
   ) {
     throw new Error(
-      `${spec.system}/${spec.backend} left a wrong read model: ${JSON.stringify({ ...got, rejected: result.rejected })}, expected ${JSON.stringify(expected)}.`,
+      `${idOf(spec)} left a wrong read model: ${JSON.stringify({ ...got, rejected: result.rejected })}, expected ${JSON.stringify(expected)}.`,
     );
   }
 }
@@ -125,6 +131,7 @@ async function runOnce(
     workloadFile,
     backend: spec.backend,
     dir,
+    ...(spec.projection === false ? { projection: false } : {}),
     ...(spec.backend === 'postgresql' ? { pgUrl: await createDatabase(database) } : {}),
   };
   const jobFile = path.join(dir, 'job.json');
@@ -177,7 +184,7 @@ async function run(context: ScenarioContext): Promise<ScenarioResult> {
       const result = await runOnce(context, spec, workloadFile, workload);
       results.get(spec)!.push(result);
       context.progress(
-        `${spec.system}/${spec.backend} · rep ${rep + 1}/${repetitions} · ${result.endToEndSeconds.toFixed(2)} s end to end (${formatCount(workload.commands.length / result.endToEndSeconds)} commands/s)`,
+        `${idOf(spec)} · rep ${rep + 1}/${repetitions} · ${result.endToEndSeconds.toFixed(2)} s end to end (${formatCount(workload.commands.length / result.endToEndSeconds)} commands/s)`,
       );
     }
   }
@@ -195,7 +202,9 @@ async function run(context: ScenarioContext): Promise<ScenarioResult> {
   }
   for (const spec of systems) {
     const runs = results.get(spec)!;
-    const baseline = systems.find((s) => s.system === 'eventline' && s.backend === spec.backend);
+    const baseline = systems.find(
+      (s) => s.system === 'eventline' && s.projection !== false && s.backend === spec.backend,
+    );
     const metrics = {
       endToEndCommandsPerSec: endToEnd.get(spec)!,
       acknowledgedCommandsPerSec: statsOf(runs, (r) => r.commands / r.commandsSeconds, 'commands/s'),
@@ -208,7 +217,7 @@ async function run(context: ScenarioContext): Promise<ScenarioResult> {
     const ratio =
       spec.peer && baseline ? endToEnd.get(baseline)!.median / metrics.endToEndCommandsPerSec.median : 1;
     rows.push({
-      id: `${spec.system}/${spec.backend}`,
+      id: idOf(spec),
       params: {
         system: spec.system,
         backend: spec.backend,
@@ -221,20 +230,18 @@ async function run(context: ScenarioContext): Promise<ScenarioResult> {
       derived: { eventlineOverPeer: ratio },
     });
     table.push([
-      spec.system,
+      spec.projection === false ? 'eventline (write path only, no projection)' : spec.system,
       spec.backend === 'sqlite' ? 'SQLite' : 'PostgreSQL',
       formatStats(metrics.endToEndCommandsPerSec),
       formatCount(metrics.acknowledgedCommandsPerSec.median),
       formatCount(metrics.projectedEventsPerSec.median),
       `${metrics.latencyP50Ms.median.toFixed(2)} / ${metrics.latencyP99Ms.median.toFixed(1)} / ${metrics.latencyP999Ms.median.toFixed(1)}`,
       metrics.rssMiB.median.toFixed(0),
-      spec.peer ? `${ratio.toFixed(2)}×` : 'baseline',
+      spec.peer ? `${ratio.toFixed(2)}×` : spec.projection === false ? 'diagnostic' : 'baseline',
     ]);
   }
 
-  const factsBySystem = Object.fromEntries(
-    systems.map((s) => [`${s.system}/${s.backend}`, results.get(s)![0]?.facts ?? {}]),
-  );
+  const factsBySystem = Object.fromEntries(systems.map((s) => [idOf(s), results.get(s)![0]?.facts ?? {}]));
   notes.push(
     `Workload: ${shape.accounts} accounts, keys Zipf(s=${workload.zipfExponent}), ${formatCount(shape.commands)} commands (45% deposits, 35% withdrawals, 20% transfers; ${workload.expected.rejected} rejected for insufficient funds) → ${formatCount(workload.expected.events)} events; ${shape.warmupCommands} untimed warm-up commands on other accounts first. The same commands in the same order for every system, one at a time (each awaited).`,
     "End to end = from the first timed command until the read model holds every event (inline projections: when the last command is acknowledged; Eventline: its asynchronous projection has caught up). Ratio = Eventline end-to-end commands/s ÷ the peer's, on the same backend. Every run is checked: accounts, sum of balances, events applied and rejections must equal the sequential fold.",
@@ -242,6 +249,7 @@ async function run(context: ScenarioContext): Promise<ScenarioResult> {
     'Eventline: CommandPipeline (class-validator, unit of work, one atomic append with expected versions, snapshot every 100 events) on the embedded SQLite log (WAL, synchronous=FULL), ProjectionRunner into a TypeORM read model (SQLite file, or PostgreSQL in the PostgreSQL rows — its log stays on SQLite). A transfer is one command appending to both accounts atomically.',
     'Emmett: CommandHandler (reads the whole stream per command, no snapshots) + inline raw-SQL projection in the append transaction; SQLite on one shared node-sqlite3 connection, WAL, synchronous read back in the facts. A transfer is two commands.',
     '@ocoda/event-sourcing 1.0.0-beta.21 ships no PostgreSQL store: the bench uses one written after its MongoDB store (bench/peers/ocoda-postgres-event-store.cjs); projection = its publish hook, one upsert per event after the append.',
+    '"Write path only" runs the Eventline driver without its ProjectionRunner: the gap to the full Eventline row is what the in-process projection costs the commands (see bench/README.md, "What limits Eventline here").',
     'A benchmark, not a test. Goal (issue #7): Eventline ≥ 3× Emmett on SQLite.',
   );
   return {
