@@ -195,7 +195,12 @@ describe('ProjectionRunner failures', () => {
     await runner.start();
     await until(async () => (await runner.status()).state === 'failed');
     const status = await runner.status();
-    expect(status.lastError).toEqual({ message: 'read model is down' });
+    expect(status.lastError).toEqual({
+      code: 'PROJECTION_HANDLER_FAILED',
+      message: expect.stringMatching(
+        /failed on ledger\.opened at ledger\.events:\d@0 \(key acc-\d+\): read model is down/,
+      ),
+    });
     expect(await f.readModel()).toEqual([]);
   });
 

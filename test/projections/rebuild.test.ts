@@ -119,7 +119,7 @@ describe('rebuilding a projection', () => {
     expect(status).toMatchObject({ state: 'running', lastError: null });
     expect(status.rebuild).toMatchObject({ phase: 'done', processed: status.rebuild!.total, etaMs: 0 });
     expect(status.rebuild!.eventsPerSecond).toBeGreaterThan(0);
-    expect(tables()).toEqual(['balance_view', 'projection_checkpoints']); // shadow and old tables gone
+    expect(tables()).toEqual(['balance_view', 'projection_checkpoints', 'projection_parked_events']); // shadow and old tables gone
   });
 
   it('keeps applying live writes during a rebuild and loses none at the switch-over', async () => {

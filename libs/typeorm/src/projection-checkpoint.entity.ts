@@ -1,10 +1,5 @@
-import { Column, Entity, PrimaryColumn, ValueTransformer } from 'typeorm';
-
-/** bigint columns come back as strings from PostgreSQL; offsets stay far below 2^53. */
-const bigintAsNumber: ValueTransformer = {
-  to: (value: number) => value,
-  from: (value: string | number | null) => (value === null ? null : Number(value)),
-};
+import { Column, Entity, PrimaryColumn } from 'typeorm';
+import { bigintAsNumber } from './bigint-as-number';
 
 /**
  * One row per projection and topic-partition: the next offset to apply and the projection version

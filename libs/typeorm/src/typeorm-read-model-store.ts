@@ -1,6 +1,7 @@
 import {
   DefinitionError,
   ProjectionCheckpoint,
+  ParkedEvent,
   ProjectionDefinition,
   RebuildableStore,
   ReadModelTransaction,
@@ -8,6 +9,7 @@ import {
 } from '@eventline/core';
 import { DataSource, EntityManager } from 'typeorm';
 import { ProjectionCheckpointEntity } from './projection-checkpoint.entity';
+import { ProjectionParkedEventEntity } from './projection-parked-event.entity';
 import { TypeOrmShadowReadModel } from './typeorm-shadow-read-model';
 import { isSqlite, serialized } from './transaction-queue';
 import { toCheckpoint, TypeOrmReadModelTransaction } from './typeorm-read-model-transaction';
@@ -55,6 +57,17 @@ export class TypeOrmReadModelStore implements RebuildableStore<EntityManager> {
         toCheckpoint,
       );
     // On SQLite even a plain read must not slip into a transaction running on the shared connection.
+    return isSqlite(this.dataSource) ? serialized(this.dataSource, read) : read();
+  }
+
+  /** Parked records of a projection, oldest first (none when the DataSource has no parked-events table). */
+  async parked(projection: string): Promise<ParkedEvent[]> {
+    if (!this.dataSource.hasMetadata(ProjectionParkedEventEntity)) return [];
+    const read = (): Promise<ParkedEvent[]> =>
+      this.dataSource.manager.find(ProjectionParkedEventEntity, {
+        where: { projection },
+        order: { topic: 'ASC', partition: 'ASC', offset: 'ASC' },
+      });
     return isSqlite(this.dataSource) ? serialized(this.dataSource, read) : read();
   }
 

@@ -1,10 +1,20 @@
-import { ProjectionCheckpoint, ReadModelTransaction, TopicPartition } from '@eventline/core';
+import {
+  DefinitionError,
+  ParkedEvent,
+  parkedKeyId,
+  ParkingTransaction,
+  ProjectionCheckpoint,
+  ReadModelTransaction,
+  RecordPosition,
+  TopicPartition,
+} from '@eventline/core';
 import { EntityManager } from 'typeorm';
 import { ProjectionCheckpointEntity } from './projection-checkpoint.entity';
+import { ProjectionParkedEventEntity } from './projection-parked-event.entity';
 import { isSqlite } from './transaction-queue';
 
 /** One batch's transaction: handlers write through `manager`; checkpoints ride along. */
-export class TypeOrmReadModelTransaction implements ReadModelTransaction<EntityManager> {
+export class TypeOrmReadModelTransaction implements ReadModelTransaction<EntityManager>, ParkingTransaction {
   constructor(
     readonly manager: EntityManager,
     private readonly clock: () => number,
@@ -35,6 +45,53 @@ export class TypeOrmReadModelTransaction implements ReadModelTransaction<EntityM
       })),
       ['projection', 'topic', 'partition'],
     );
+  }
+
+  async parkedKeys(projection: string): Promise<Set<string>> {
+    if (!this.canPark()) return new Set();
+    const rows: { topic: string; key: string }[] = await this.manager
+      .createQueryBuilder(ProjectionParkedEventEntity, 'p')
+      .select('p.topic', 'topic')
+      .addSelect('p.key', 'key')
+      .distinct(true)
+      .where('p.projection = :projection AND p.key IS NOT NULL', { projection })
+      .getRawMany();
+    return new Set(rows.map((r) => parkedKeyId(r.topic, r.key)));
+  }
+
+  async park(events: readonly ParkedEvent[]): Promise<void> {
+    this.mustPark();
+    await this.manager.upsert(
+      ProjectionParkedEventEntity,
+      [...events],
+      ['projection', 'topic', 'partition', 'offset'],
+    );
+  }
+
+  async parkedOf(projection: string, topic: string, partition: number): Promise<ParkedEvent[]> {
+    this.mustPark();
+    return this.manager.find(ProjectionParkedEventEntity, {
+      where: { projection, topic, partition },
+      order: { offset: 'ASC' },
+    });
+  }
+
+  async unpark(projection: string, positions: readonly RecordPosition[]): Promise<void> {
+    this.mustPark();
+    for (const { topic, partition, offset } of positions)
+      await this.manager.delete(ProjectionParkedEventEntity, { projection, topic, partition, offset });
+  }
+
+  private canPark(): boolean {
+    return this.manager.connection.hasMetadata(ProjectionParkedEventEntity);
+  }
+
+  private mustPark(): void {
+    if (!this.canPark()) {
+      throw new DefinitionError(
+        'The read-model DataSource does not know ProjectionParkedEventEntity: add it to its `entities` to park poison events.',
+      );
+    }
   }
 
   /**

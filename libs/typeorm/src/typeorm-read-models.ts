@@ -1,11 +1,12 @@
 import { ProjectionDefinition, ReadModelDatabase } from '@eventline/core';
 import { DataSource, DataSourceOptions, EntityManager } from 'typeorm';
 import { ProjectionCheckpointEntity } from './projection-checkpoint.entity';
+import { ProjectionParkedEventEntity } from './projection-parked-event.entity';
 import { TypeOrmReadModelStore } from './typeorm-read-model-store';
 
 /**
  * The read-model database of `EventlineModule.forRoot({ readModels })`: a TypeORM DataSource built
- * from these options, with ProjectionCheckpointEntity and every projection's `readModels` added to
+ * from these options, with ProjectionCheckpointEntity, ProjectionParkedEventEntity and every projection's `readModels` added to
  * `entities`. SQLite files get WAL mode unless told otherwise.
  *
  * @example
@@ -42,7 +43,12 @@ export function withReadModels(
   const given = options.entities;
   if (given !== undefined && !Array.isArray(given)) return options; // a glob map: the user lists everything
   const entities = [
-    ...new Set([...(given ?? []), ProjectionCheckpointEntity, ...projections.flatMap((p) => p.readModels)]),
+    ...new Set([
+      ...(given ?? []),
+      ProjectionCheckpointEntity,
+      ProjectionParkedEventEntity,
+      ...projections.flatMap((p) => p.readModels),
+    ]),
   ];
   const wal = options.type === 'better-sqlite3' ? { enableWAL: options.enableWAL ?? true } : {};
   return { ...options, ...wal, entities } as DataSourceOptions;

@@ -12,6 +12,8 @@ import { EventLog } from '../log/event-log';
 import { RecordPosition } from '../log/record';
 import { ProjectionNotFoundError } from '../projections/projection-errors';
 import { ProjectionHost } from '../projections/projection-host';
+import { ParkedEvent } from '../projections/parked-event';
+import { ParkedRef } from '../projections/parking-lot';
 import { ProjectionStatus } from '../projections/projection-status';
 import { ReadModelStore } from '../projections/read-model-store';
 import { CommandGateway } from './command-gateway';
@@ -89,6 +91,24 @@ export class Projections implements OnApplicationBootstrap, OnModuleDestroy, OnA
    */
   rebuild(name: string): Promise<void> {
     return this.host(name).rebuild();
+  }
+
+  /** Records projection `name` parked (poison events and the events of their keys waiting behind them). */
+  parked(name: string): Promise<ParkedEvent[]> {
+    return this.host(name).parked();
+  }
+
+  /**
+   * Re-applies the parked records of one key (as listed by `parked`), in order, in one transaction;
+   * later events of the key flow again. Throws the handler's error if it fails again (all stay parked).
+   */
+  retryParked(name: string, event: ParkedRef): Promise<number> {
+    return this.host(name).retryParked(event);
+  }
+
+  /** Drops one parked record for good, then retries the records of its key that waited behind it. */
+  skipParked(name: string, event: ParkedRef): Promise<number> {
+    return this.host(name).skipParked(event);
   }
 
   /** Starts one projection (or all); they start with the application unless `projections.autoStart` is false. */

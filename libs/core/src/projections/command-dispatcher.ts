@@ -1,5 +1,9 @@
 import { CommandOptions } from '../commands/command-options';
 import { CommandReceipt } from '../commands/command-receipt';
+import { DefinitionError } from '../errors';
+import { EventMetadata } from '../events/event-metadata';
+import { MessageContexts } from '../messaging/message-context';
+import type { ProjectionContext } from './projection-context';
 
 /** Sends a command through the application's command pipeline (EventlineModule: the CommandGateway). */
 export type CommandDispatcher = (command: object, options: CommandOptions) => Promise<CommandReceipt>;
@@ -17,4 +21,32 @@ export interface DispatchOptions {
 /** The deterministic idempotency key of a dispatch caused by one event. */
 export function dispatchKey(projection: string, eventId: string, step: string): string {
   return `${projection}:${eventId}:${step}`;
+}
+
+/** ctx.dispatch of one record: numbered steps, keys derived from the event, the event as cause. */
+export function dispatchFor(
+  projection: string,
+  metadata: EventMetadata,
+  dispatcher: CommandDispatcher | undefined,
+): ProjectionContext['dispatch'] {
+  let ordinal = 0;
+  return async <R>(command: object, options: DispatchOptions = {}): Promise<CommandReceipt<R>> => {
+    ordinal += 1;
+    if (!dispatcher) {
+      throw new DefinitionError(
+        `Projection "${projection}" dispatched ${command.constructor.name}, but its runner has no command dispatcher: run it through EventlineModule (or pass \`dispatcher\` to ProjectionRunner).`,
+        { projection },
+      );
+    }
+    const idempotencyKey = dispatchKey(projection, metadata.eventId, options.step ?? String(ordinal));
+    const cause = {
+      messageId: metadata.eventId,
+      correlationId: metadata.correlationId,
+      causationId: metadata.causationId,
+      headers: metadata.headers,
+    };
+    return (await MessageContexts.run(cause, () =>
+      dispatcher(command, { idempotencyKey }),
+    )) as CommandReceipt<R>;
+  };
 }

@@ -17,3 +17,6 @@ export type { BatchHandlers } from './projection-batch';
 export * from './shadow-read-model';
 export * from './projection-rebuild';
 export * from './projection-host';
+export * from './parked-event';
+export * from './parking-lot';
+export * from './dead-letter-topic';

@@ -1,4 +1,5 @@
-import { ConflictError, NotFoundError, UnavailableError, ValidationError } from '../errors';
+import { ConflictError, EventlineError, NotFoundError, UnavailableError, ValidationError } from '../errors';
+import { RecordPosition } from '../log/record';
 
 /** waitFor gave up: the projection had not passed the positions within the timeout. */
 export class ProjectionWaitTimeoutError extends UnavailableError {
@@ -48,5 +49,34 @@ export class RebuildInProgressError extends ConflictError {
 export class RebuildNotSupportedError extends ValidationError {
   constructor(projection: string, reason: string) {
     super(`Projection "${projection}" cannot be rebuilt: ${reason}`, { projection }, 'REBUILD_NOT_SUPPORTED');
+  }
+}
+
+/** A projection handler threw on one record; `cause` is what it threw. */
+export class ProjectionHandlerError extends EventlineError {
+  readonly kind = 'internal' as const;
+  constructor(
+    projection: string,
+    readonly position: RecordPosition & { readonly key: string | null },
+    type: string,
+    override readonly cause: unknown,
+  ) {
+    const reason = cause instanceof Error ? cause.message : String(cause);
+    super(
+      'PROJECTION_HANDLER_FAILED',
+      `Projection "${projection}" failed on ${type} at ${position.topic}:${position.partition}@${position.offset} (key ${position.key ?? 'none'}): ${reason}. Fix the handler and restart, or configure poison: 'park' to set such events aside.`,
+      { projection, ...position, type, cause: reason },
+    );
+  }
+}
+
+/** retryParked/skipParked named nothing that is parked. */
+export class NothingParkedError extends NotFoundError {
+  constructor(projection: string, what: string) {
+    super(
+      `Projection "${projection}" has no parked event ${what}: list them with parked().`,
+      { projection, what },
+      'NOTHING_PARKED',
+    );
   }
 }

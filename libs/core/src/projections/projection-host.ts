@@ -8,6 +8,8 @@ import { ProjectionRunner } from './projection-runner';
 import { ProjectionRunnerOptions } from './projection-runner-options';
 import { ProjectionStatus } from './projection-status';
 import { isRebuildable } from './shadow-read-model';
+import { ParkedRef, ParkingLot } from './parking-lot';
+import { ParkedEvent } from './parked-event';
 
 export interface ProjectionHostOptions<M = unknown> extends ProjectionRunnerOptions<M> {
   /** Records per shadow transaction during a rebuild (default 2000). */
@@ -30,9 +32,33 @@ export class ProjectionHost<M = unknown> {
   private rebuildError: Error | undefined;
   private stopping = false;
 
+  private readonly parking: ParkingLot<M>;
+
   constructor(private readonly options: ProjectionHostOptions<M>) {
     this.runner = new ProjectionRunner(options);
     this.definition = this.runner.definition;
+    const handlers = {
+      projection: options.projection,
+      definition: this.definition,
+      serializer: this.serializer(),
+      dispatcher: options.dispatcher,
+    };
+    this.parking = new ParkingLot(handlers, options.store, options.log);
+  }
+
+  /** Parked records, oldest first per partition. */
+  parked(): Promise<ParkedEvent[]> {
+    return this.parking.list();
+  }
+
+  /** Re-applies the parked records of `ref`'s key in order; throws ProjectionHandlerError if one fails again. */
+  retryParked(ref: ParkedRef): Promise<number> {
+    return this.parking.retry(ref);
+  }
+
+  /** Drops one parked record, then retries those of its key that waited behind it. */
+  skipParked(ref: ParkedRef): Promise<number> {
+    return this.parking.skip(ref);
   }
 
   /** Starts the runner, after a rebuild if the stored checkpoints belong to another version. */
@@ -93,6 +119,7 @@ export class ProjectionHost<M = unknown> {
   async status(): Promise<ProjectionStatus> {
     const status = await this.runner.status();
     const progress = this.rebuildJob?.progress();
+    const parked = this.options.store.parked ? (await this.parking.list()).length : 0;
     const active = this.rebuilding !== undefined || this.waiting;
     const error = this.rebuildError as (Error & { code?: string }) | undefined;
     const failed =
@@ -104,6 +131,7 @@ export class ProjectionHost<M = unknown> {
         ? { lastError: failed, ...(status.state === 'running' ? {} : { state: 'failed' as const }) }
         : {}),
       ...(progress ? { rebuild: progress } : {}),
+      parked,
     };
   }
 

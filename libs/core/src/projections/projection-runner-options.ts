@@ -2,6 +2,7 @@ import { AssignorName } from '../log/consumer-group';
 import { EventLog } from '../log/event-log';
 import { EventSerializer } from '../serialization/event-serializer';
 import { CommandDispatcher } from './command-dispatcher';
+import { PoisonPolicy } from './parked-event';
 import { ReadModelStore } from './read-model-store';
 
 export interface ProjectionRunnerOptions<M = unknown> {
@@ -26,6 +27,10 @@ export interface ProjectionRunnerOptions<M = unknown> {
   readonly maxRetries?: number;
   /** First retry delay, doubled per attempt (default 200 ms). */
   readonly retryDelayMs?: number;
+  /** After the retries: stop, or park the record (default 'stop'; @Projection({ poison }) wins). */
+  readonly poison?: PoisonPolicy;
+  /** Milliseconds since the epoch, for parked records; injectable for tests. */
+  readonly clock?: () => number;
 }
 
 /** Runner settings an application sets once for all its projections (`forRoot({ projections })`). */
@@ -38,6 +43,7 @@ export type ProjectionRunnerSettings = Pick<
   | 'assignor'
   | 'maxRetries'
   | 'retryDelayMs'
+  | 'poison'
 > & {
   /** Records per shadow transaction during a rebuild (default 2000). */
   readonly rebuildBatchSize?: number;

@@ -5,12 +5,15 @@ import { EventLog } from '../log/event-log';
 import { RecordPosition } from '../log/record';
 import { EventSerializer } from '../serialization/event-serializer';
 import { EventTypeRegistry } from '../serialization/event-type-registry';
-import { applyProjectionBatch, PartitionRecords } from './projection-batch';
+import { applyBatchInTransaction, BatchHandlers, PartitionRecords } from './projection-batch';
+import { mirrorToDeadLetterTopic } from './dead-letter-topic';
+import { PoisonPolicy, positionId } from './parked-event';
+import { DefinitionError } from '../errors';
 import { ProjectionDefinition, projectionDefinitionOf } from './projection-definition';
 import { ProjectionRunnerOptions } from './projection-runner-options';
 import { partitionId, ProjectionState, ProjectionStatus } from './projection-status';
 import { CheckpointWaiter } from './checkpoint-waiter';
-import { ProjectionVersionMismatchError } from './projection-errors';
+import { ProjectionHandlerError, ProjectionVersionMismatchError } from './projection-errors';
 import { ReadModelStore } from './read-model-store';
 
 /**
@@ -41,6 +44,11 @@ export class ProjectionRunner<M = unknown> {
   private wake: (() => void) | undefined;
   private rotation = 0;
   private reloadPositions = false;
+  private readonly handlers: BatchHandlers;
+  private readonly poison: PoisonPolicy;
+  private readonly clock: () => number;
+  /** Records whose handler failed past the retries, to park on the next attempt. */
+  private readonly failing = new Map<string, string>();
 
   constructor(private readonly options: ProjectionRunnerOptions<M>) {
     this.definition = projectionDefinitionOf(options.projection);
@@ -49,6 +57,19 @@ export class ProjectionRunner<M = unknown> {
     this.serializer =
       options.serializer ?? new EventSerializer(new EventTypeRegistry(uniqueClasses(this.definition)));
     this.waiter = new CheckpointWaiter(this.definition.name, this.store);
+    this.poison = this.definition.poison ?? options.poison ?? 'stop';
+    this.clock = options.clock ?? Date.now;
+    this.handlers = {
+      projection: options.projection,
+      definition: this.definition,
+      serializer: this.serializer,
+      dispatcher: options.dispatcher,
+    };
+    if (this.poison === 'park' && typeof this.store.parked !== 'function') {
+      throw new DefinitionError(
+        `Projection "${this.definition.name}" parks poison events, but its read-model store cannot park: use @eventline/typeorm's store, or poison: 'stop'.`,
+      );
+    }
     const sessionTimeoutMs = options.sessionTimeoutMs ?? 10_000;
     this.membership = new GroupMembership(
       this.log,
@@ -151,15 +172,15 @@ export class ProjectionRunner<M = unknown> {
         if (batch.length === 0) {
           await this.idle();
         } else {
-          const next = await applyProjectionBatch(
-            this.options.projection,
-            this.definition,
-            this.serializer,
-            this.store,
-            batch,
-            this.options.dispatcher,
-          );
+          const parking =
+            this.poison === 'park' ? { failing: this.failing, parked: [], clock: this.clock } : undefined;
+          const handlers = { ...this.handlers, ...(parking ? { parking } : {}) };
+          const next = await this.store.transaction((tx) => applyBatchInTransaction(tx, handlers, batch));
           for (const [id, offset] of next) if (this.positions.has(id)) this.positions.set(id, offset);
+          if (parking && parking.parked.length > 0) {
+            parking.parked.forEach((p) => this.failing.delete(positionId(p)));
+            await mirrorToDeadLetterTopic(this.log, this.definition.groupId, parking.parked);
+          }
           this.waiter.notify();
           await this.membership.commit(this.offsets());
           // Drivers that answer synchronously never yield to timers: let heartbeats and others run.
@@ -171,7 +192,14 @@ export class ProjectionRunner<M = unknown> {
         failures += 1;
         // A version mismatch does not heal by retrying; a failing handler might (a lock, a restart).
         const hopeless = error instanceof ProjectionVersionMismatchError;
-        if (hopeless || failures > (this.options.maxRetries ?? 5)) return this.fail(error);
+        if (hopeless) return this.fail(error);
+        if (failures > (this.options.maxRetries ?? 5)) {
+          // A poison record: park it on the next attempt (the rest of the batch applies), or stop.
+          if (this.poison !== 'park' || !(error instanceof ProjectionHandlerError)) return this.fail(error);
+          this.failing.set(positionId(error.position), error.message);
+          failures = 0;
+          continue;
+        }
         await this.sleep((this.options.retryDelayMs ?? 200) * 2 ** (failures - 1));
       }
     }

@@ -21,6 +21,8 @@ export interface ProjectionStatus {
   readonly lastError: { readonly message: string; readonly code?: string } | null;
   /** The latest rebuild started in this process: phase, events processed, rate, ETA. */
   readonly rebuild?: RebuildProgress;
+  /** Records parked by the projection (all processes); list them with `Projections.parked(name)`. */
+  readonly parked?: number;
 }
 
 export function partitionId(tp: TopicPartition): string {

@@ -1,5 +1,6 @@
 import 'reflect-metadata';
 import { PROJECTION_METADATA } from './projection.constants';
+import type { PoisonPolicy } from './parked-event';
 
 export interface ProjectionOptions {
   /** Topics the projection reads; its consumer group subscribes to all of them. */
@@ -11,6 +12,12 @@ export interface ProjectionOptions {
    * registers them, and a rebuild replaces exactly these tables.
    */
   readonly readModels?: readonly ReadModelClass[];
+  /**
+   * A record whose handler still fails after the retries: 'stop' the projection (status failed,
+   * the default unless `forRoot({ projections: { poison } })` says otherwise) or 'park' it, with
+   * later records of its key parked behind it, while other keys go on.
+   */
+  readonly poison?: PoisonPolicy;
 }
 
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type -- entities are plain classes of any constructor shape
@@ -21,6 +28,7 @@ export interface ProjectionMetadata {
   readonly topics: readonly string[];
   readonly version: number;
   readonly readModels: readonly ReadModelClass[];
+  readonly poison?: PoisonPolicy;
 }
 
 /**
@@ -37,6 +45,7 @@ export function Projection(name: string, options: ProjectionOptions): ClassDecor
     topics: Object.freeze([...options.topics]),
     version: options.version ?? 1,
     readModels: Object.freeze([...(options.readModels ?? [])]),
+    ...(options.poison ? { poison: options.poison } : {}),
   });
   return (target) => {
     Reflect.defineMetadata(PROJECTION_METADATA, metadata, target);

@@ -1,4 +1,5 @@
-import { TopicPartition } from '../log/record';
+import { RecordPosition, TopicPartition } from '../log/record';
+import { ParkedEvent } from './parked-event';
 
 /** How far a projection has applied one topic-partition: `nextOffset` is the next record to apply. */
 export interface ProjectionCheckpoint extends TopicPartition {
@@ -36,4 +37,24 @@ export interface ReadModelStore<M = unknown> {
   transaction<T>(work: (tx: ReadModelTransaction<M>) => Promise<T>): Promise<T>;
   /** Committed checkpoints of a projection (all partitions), outside any batch. */
   checkpoints(projection: string): Promise<ProjectionCheckpoint[]>;
+  /** Parked records of a projection in offset order (stores that can park, see ParkingTransaction). */
+  parked?(projection: string): Promise<ParkedEvent[]>;
+}
+
+/**
+ * The optional parking part of a read-model transaction: parked records are written in the batch's
+ * transaction, so they commit with the checkpoint that moves past them.
+ */
+export interface ParkingTransaction {
+  /** Keys of `projection` with parked records, as parkedKeyId(topic, key). */
+  parkedKeys(projection: string): Promise<Set<string>>;
+  /** Upserts by position. */
+  park(events: readonly ParkedEvent[]): Promise<void>;
+  /** Parked records of one partition, in offset order. */
+  parkedOf(projection: string, topic: string, partition: number): Promise<ParkedEvent[]>;
+  unpark(projection: string, positions: readonly RecordPosition[]): Promise<void>;
+}
+
+export function canPark<M>(tx: ReadModelTransaction<M>): tx is ReadModelTransaction<M> & ParkingTransaction {
+  return typeof (tx as Partial<ParkingTransaction>).park === 'function';
 }
