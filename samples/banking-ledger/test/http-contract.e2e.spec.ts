@@ -338,6 +338,32 @@ describe('banking-ledger HTTP contract (embedded engine)', () => {
     expect((await bank.client.statement(id)).map((e) => e.amount)).toEqual([5]);
   });
 
+  it('replays a refusal under the same key, even after the state changed', async () => {
+    const id = await open();
+    const refused = await post(`/accounts/${id}/withdrawals`, { amount: 30 }, 'refused-1');
+    expectError(refused, 422, 'INSUFFICIENT_FUNDS');
+    await post(`/accounts/${id}/deposits`, { amount: 100 });
+    const again = await post(`/accounts/${id}/withdrawals`, { amount: 30 }, 'refused-1');
+    expect([again.status, again.body]).toEqual([refused.status, refused.body]);
+    expect((await bank.client.statement(id)).map((e) => e.amount)).toEqual([100]);
+  });
+
+  it('rebuilds a projection on request (202) without changing what it serves; 404 for an unknown one', async () => {
+    const id = await open('Rebuilt');
+    await post(`/accounts/${id}/deposits`, { amount: 12 });
+    await bank.client.quiescent([]);
+    const before = [await bank.client.account(id), await bank.client.statement(id)];
+    const started = await post('/admin/projections/accounts/rebuild');
+    expect(started.status).toBe(202);
+    expect(started.body).toEqual({ name: 'accounts', status: 'rebuilding' });
+    await waitUntil(
+      async () =>
+        (await bank.client.projections()).find((p) => p.name === 'accounts')?.rebuild?.phase === 'done',
+    );
+    expect([await bank.client.account(id), await bank.client.statement(id)]).toEqual(before);
+    expectError(await post('/admin/projections/nope/rebuild'), 404, 'NOT_FOUND');
+  });
+
   it('lists projections with status and lag', async () => {
     const response = await bank.http.get('/admin/projections');
     expect(response.status).toBe(200);
@@ -403,3 +429,11 @@ describe('banking-ledger HTTP contract without internal retries', () => {
     }
   });
 });
+
+async function waitUntil(condition: () => Promise<boolean>, timeoutMs = 20_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error('Condition not met in time.');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}

@@ -1,5 +1,5 @@
-import { Controller, Get } from '@nestjs/common';
-import { Projections } from '@eventline/core';
+import { Controller, Get, HttpCode, Logger, Param, Post } from '@nestjs/common';
+import { Projections, RebuildProgress } from '@eventline/core';
 
 export interface ProjectionReport {
   readonly name: string;
@@ -8,10 +8,14 @@ export interface ProjectionReport {
   readonly lag: number;
   readonly partitions: number;
   readonly lastError: { readonly message: string; readonly code?: string } | null;
+  /** The latest rebuild started by this process: phase, events processed, rate, ETA. */
+  readonly rebuild?: RebuildProgress;
 }
 
 @Controller('admin/projections')
 export class ProjectionsAdminController {
+  private readonly logger = new Logger('Projections');
+
   constructor(private readonly projections: Projections) {}
 
   @Get()
@@ -24,7 +28,22 @@ export class ProjectionsAdminController {
         lag: s.lag,
         partitions: s.partitions.length,
         lastError: s.lastError,
+        ...(s.rebuild ? { rebuild: s.rebuild } : {}),
       }))
       .sort((a, b) => a.name.localeCompare(b.name));
+  }
+
+  /**
+   * 202: replays the log into shadow tables while the live read model keeps serving, then switches
+   * over atomically. Follow it with GET /admin/projections (`rebuild.phase` becomes `done`).
+   */
+  @Post(':name/rebuild')
+  @HttpCode(202)
+  async rebuild(@Param('name') name: string): Promise<{ name: string; status: 'rebuilding' }> {
+    await this.projections.status(name); // 404 PROJECTION_NOT_FOUND for an unknown name
+    this.projections
+      .rebuild(name)
+      .catch((error: Error) => this.logger.error(`Rebuild of ${name} failed: ${error.message}`));
+    return { name, status: 'rebuilding' };
   }
 }

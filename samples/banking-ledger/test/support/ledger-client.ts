@@ -42,6 +42,7 @@ export interface ProjectionBody {
   status: string;
   lag: number;
   partitions: number;
+  rebuild?: { phase: string };
 }
 
 /** Typed calls of the HTTP contract over any transport. */
@@ -107,6 +108,26 @@ export class LedgerClient {
       );
       const pending = lagging ? true : await this.anyPending(transferIds);
       calm = lagging || pending ? 0 : calm + 1;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  }
+
+  /**
+   * Rebuilds every read-model projection through the admin endpoint and waits until all have
+   * switched over. Process managers (`skip`) have no read model to rebuild.
+   */
+  async rebuildAll(skip: readonly string[], timeoutMs = 30_000): Promise<void> {
+    const names = (await this.projections()).map((p) => p.name).filter((name) => !skip.includes(name));
+    for (const name of names)
+      expectStatus(await this.send('POST', `/admin/projections/${name}/rebuild`), 202);
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const reports = (await this.projections()).filter((p) => names.includes(p.name));
+      const failed = reports.find((p) => p.rebuild?.phase === 'failed');
+      if (failed) throw new Error(`Rebuild of ${failed.name} failed: ${JSON.stringify(failed)}`);
+      if (reports.every((p) => p.rebuild?.phase === 'done' && p.status === 'running')) return;
+      if (Date.now() > deadline)
+        throw new Error(`Rebuilds did not finish in time: ${JSON.stringify(reports)}`);
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
   }

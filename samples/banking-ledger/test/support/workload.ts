@@ -17,12 +17,15 @@ export interface SeededAccount {
   readonly overdraftLimit: number;
 }
 
-/** Deterministic pseudo-random numbers (a seeded LCG), so a failing run can be replayed. */
+/** Deterministic pseudo-random integers in [0, n) (mulberry32), so a failing run can be replayed. */
 export function random(seed: number): (n: number) => number {
   let state = seed >>> 0;
   return (n) => {
-    state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
-    return state % n;
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return Math.floor((((t ^ (t >>> 14)) >>> 0) / 4294967296) * n);
   };
 }
 
@@ -39,12 +42,15 @@ export function generateWorkload(
     const key = `${prefix}-${i}`;
     const kind = (['deposit', 'withdrawal', 'transfer', 'transfer'] as const)[next(4)];
     if (kind === 'transfer') {
-      const to = accounts[next(accounts.length)];
-      const amount = 1 + next(600);
+      // Mostly valid pairs; one in ten anything (the same account, another currency).
+      const peers = accounts.filter((a) => a.currency === from.currency && a.id !== from.id);
+      const to =
+        next(10) === 0 || peers.length === 0 ? accounts[next(accounts.length)] : peers[next(peers.length)];
+      const amount = 1 + next(300);
       const body = { fromAccountId: from.id, toAccountId: to.id, amount };
       return { key, kind, path: '/transfers', body, accountId: from.id, toAccountId: to.id, amount };
     }
-    const amount = 1 + next(kind === 'deposit' ? 300 : 700);
+    const amount = 1 + next(kind === 'deposit' ? 500 : 400);
     const path = `/accounts/${from.id}/${kind === 'deposit' ? 'deposits' : 'withdrawals'}`;
     return { key, kind, path, body: { amount, reference: key }, accountId: from.id, amount };
   });
