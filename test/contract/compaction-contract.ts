@@ -1,5 +1,5 @@
 import { ContractContext } from './event-log-contract';
-import { readAll, text } from './contract-helpers';
+import { endOffsets, expectCode, readAll, text } from './contract-helpers';
 
 export function compactionContract(ctx: ContractContext): void {
   it('keeps the latest record of every key at its original offset, and drops expired tombstones', async () => {
@@ -36,5 +36,46 @@ export function compactionContract(ctx: ContractContext): void {
     // Offsets never change: the end offsets stay where they were.
     const ends = (await ctx.log().offsets(topic)).map((o) => o.endOffset);
     expect(ends.reduce((a, b) => a + b, 0)).toBeGreaterThanOrEqual(before.length);
+  });
+
+  it('refuses unkeyed records on a compacted topic, nothing written', async () => {
+    const topic = ctx.topicName('compact-unkeyed');
+    await ctx.log().createTopics([{ name: topic, partitions: 1, config: { cleanupPolicy: 'compact' } }]);
+    const error = await expectCode(
+      ctx.log().append({
+        records: [
+          { topic, key: 'k', value: text('fine') },
+          { topic, key: null, value: text('no key') },
+        ],
+      }),
+      'KEY_REQUIRED',
+    );
+    expect(error.details).toMatchObject({ topic, index: 1 });
+    expect(await endOffsets(ctx.log(), topic)).toEqual([0]);
+  });
+
+  it('fails a read below the log start offset unless it asks for the earliest record left', async () => {
+    const topic = ctx.topicName('retention');
+    await ctx.log().createTopics([{ name: topic, partitions: 1, config: { retentionMs: 60_000 } }]);
+    const now = Date.now();
+    await ctx.log().append({
+      records: [
+        ...[0, 1, 2].map((i) => ({
+          topic,
+          key: `old${i}`,
+          value: text(`old${i}`),
+          timestamp: now - 3_600_000,
+        })),
+        { topic, key: 'new', value: text('new'), timestamp: now + 3_600_000 },
+      ],
+    });
+    await ctx.factory.clean(ctx.log(), topic);
+    const [{ beginOffset, endOffset }] = await ctx.log().offsets(topic);
+    expect([beginOffset, endOffset]).toEqual([3, 4]);
+    const error = await expectCode(ctx.log().read(topic, 0, 1), 'OFFSET_OUT_OF_RANGE');
+    expect(error.details).toMatchObject({ topic, partition: 0, offset: 1, beginOffset: 3 });
+    const earliest = await ctx.log().read(topic, 0, 0, { autoOffsetReset: 'earliest' });
+    expect(earliest.map((r) => [r.offset, r.value?.toString()])).toEqual([[3, 'new']]);
+    expect((await ctx.log().read(topic, 0, 3)).map((r) => r.offset)).toEqual([3]);
   });
 }

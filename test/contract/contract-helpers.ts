@@ -15,8 +15,8 @@ export async function expectCode(promise: Promise<unknown>, code: string): Promi
 
 export async function readAll(log: EventLog, topic: string): Promise<LogRecord[]> {
   const out: LogRecord[] = [];
-  for (const { partition, endOffset } of await log.offsets(topic)) {
-    let offset = 0;
+  for (const { partition, beginOffset, endOffset } of await log.offsets(topic)) {
+    let offset = beginOffset;
     while (offset < endOffset) {
       const batch = await log.read(topic, partition, offset, { maxRecords: 1000 });
       if (batch.length === 0) break;

@@ -86,8 +86,15 @@ export function cleanerMatchesModel(
               await cleanAndCompare(log, model, config, now);
               continue;
             }
-            const value = o.tombstone ? null : `v${i++}`;
             const timestamp = o.timestampShift === undefined ? undefined : now + o.timestampShift;
+            if (o.key === null && config.cleanupPolicy !== 'delete') {
+              // Compacted topics refuse unkeyed records (as Kafka does): nothing is written.
+              await expect(
+                log.append({ records: [{ topic: 't', key: null, value: Buffer.from('x'), timestamp }] }),
+              ).rejects.toMatchObject({ code: 'KEY_REQUIRED' });
+              continue;
+            }
+            const value = o.tombstone ? null : `v${i++}`;
             const { records } = await log.append({
               records: [
                 {
@@ -129,7 +136,11 @@ async function cleanAndCompare(
     model.begins.map((b, p) => [b, model.ends[p]]),
   );
   for (let p = 0; p < model.ends.length; p++) {
-    const stored = await log.read('t', p, 0, { maxRecords: 10_000, maxBytes: 10_000_000 });
+    const stored = await log.read('t', p, 0, {
+      maxRecords: 10_000,
+      maxBytes: 10_000_000,
+      autoOffsetReset: 'earliest',
+    });
     expect(stored.map(view)).toEqual(model.partition(p).map(view));
     if (config.cleanupPolicy === 'delete') {
       expect(stored[0]?.offset ?? offsets[p].endOffset).toBe(offsets[p].beginOffset);

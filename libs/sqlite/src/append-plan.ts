@@ -1,5 +1,7 @@
 import {
   AppendRequest,
+  isCompacted,
+  KeyRequiredError,
   KeyExpectation,
   Partitioner,
   PartitionOutOfRangeError,
@@ -49,6 +51,7 @@ export function planAppend(
     if (r.key !== null && typeof r.key !== 'string') {
       throw new ValidationError(`records[${i}].key must be a string or null.`, { index: i });
     }
+    if (r.key === null && isCompacted(topic.config)) throw new KeyRequiredError(topic.name, i);
     if (r.value !== null && !(r.value instanceof Uint8Array)) {
       throw new ValidationError(`records[${i}].value must be a Buffer or null (a tombstone).`, { index: i });
     }

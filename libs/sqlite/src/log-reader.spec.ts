@@ -26,6 +26,7 @@ describe('reader statements use indexes', () => {
       ],
     ],
     ['version', [/SEARCH key_versions USING PRIMARY KEY \(topic_id=\? AND key=\?\)/]],
+    ['beginOffset', [/SEARCH partitions USING PRIMARY KEY \(topic_id=\? AND partition=\?\)/]],
   ] as const)('%s', (name, expected) => {
     const details = plan(READER_SQL[name]);
     for (const pattern of expected) expect(details.some((d) => pattern.test(d))).toBe(true);

@@ -1,6 +1,7 @@
 import type Database from 'better-sqlite3';
 import {
   LogRecord,
+  OffsetOutOfRangeError,
   PartitionOffsets,
   PartitionOutOfRangeError,
   ReadOptions,
@@ -46,6 +47,8 @@ export const READER_SQL = {
   /** Plan: SEARCH key_versions USING PRIMARY KEY (topic_id=? AND key=?) */
   version: 'SELECT version FROM key_versions WHERE topic_id = ? AND key = ?',
   offsets: 'SELECT partition, begin_offset, end_offset FROM partitions WHERE topic_id = ? ORDER BY partition',
+  /** Plan: SEARCH partitions USING PRIMARY KEY (topic_id=? AND partition=?) */
+  beginOffset: 'SELECT begin_offset FROM partitions WHERE topic_id = ? AND partition = ?',
 } as const;
 
 /** Reads records by offset or by key; every query but a readKey on a topic without keyIndex is an index search. */
@@ -60,6 +63,7 @@ export class LogReader {
       latest: db.prepare(READER_SQL.latest),
       version: db.prepare(READER_SQL.version).pluck(),
       offsets: db.prepare(READER_SQL.offsets),
+      beginOffset: db.prepare(READER_SQL.beginOffset).pluck(),
     };
   }
 
@@ -75,6 +79,28 @@ export class LogReader {
     }
     const maxRecords = positive(options.maxRecords, DEFAULT_MAX_RECORDS, 'maxRecords');
     const maxBytes = positive(options.maxBytes, DEFAULT_MAX_BYTES, 'maxBytes');
+    const reset = options.autoOffsetReset ?? 'none';
+    if (reset !== 'none' && reset !== 'earliest') {
+      throw new ValidationError(
+        `autoOffsetReset must be 'none' or 'earliest', got ${JSON.stringify(reset)}.`,
+      );
+    }
+    const out = this.scan(topic, partition, offset, maxRecords, maxBytes);
+    // Only a read that does not start exactly at `offset` may have asked for removed history.
+    if (out[0]?.offset === offset) return out;
+    const begin = this.statements.beginOffset.get(topic.id, partition) as number;
+    if (offset >= begin) return out;
+    if (reset === 'none') throw new OffsetOutOfRangeError(topic.name, partition, offset, begin);
+    return this.scan(topic, partition, begin, maxRecords, maxBytes);
+  }
+
+  private scan(
+    topic: StoredTopic,
+    partition: number,
+    offset: number,
+    maxRecords: number,
+    maxBytes: number,
+  ): LogRecord[] {
     const out: LogRecord[] = [];
     let bytes = 0;
     for (const row of this.statements.byOffset.iterate(

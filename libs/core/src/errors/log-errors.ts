@@ -128,3 +128,25 @@ export class GroupNotFoundError extends NotFoundError {
     );
   }
 }
+
+/** A record without a key for a compacted topic: compaction keeps the latest record per key, so Kafka refuses it. */
+export class KeyRequiredError extends ValidationError {
+  constructor(topic: string, index: number) {
+    super(
+      `records[${index}] has no key, but topic "${topic}" is compacted (it keeps the latest record per key). Give the record a key, or write it to a topic with cleanup.policy "delete".`,
+      { topic, index },
+      'KEY_REQUIRED',
+    );
+  }
+}
+
+/** A read from an offset the log no longer holds: retention removed it (Kafka's OFFSET_OUT_OF_RANGE). */
+export class OffsetOutOfRangeError extends ValidationError {
+  constructor(topic: string, partition: number, offset: number, beginOffset: number) {
+    super(
+      `Offset ${offset} of ${topic}-${partition} is below the log start offset ${beginOffset}: retention removed those records. Read from ${beginOffset}, or pass { autoOffsetReset: 'earliest' } to start at the earliest record left.`,
+      { topic, partition, offset, beginOffset },
+      'OFFSET_OUT_OF_RANGE',
+    );
+  }
+}

@@ -70,4 +70,10 @@ export interface ReadOptions {
   readonly maxBytes?: number;
   /** Long poll: when nothing is there yet, wait up to this long for an append (default 0). */
   readonly maxWaitMs?: number;
+  /**
+   * When `offset` is below the partition's log start offset (retention removed those records), as
+   * Kafka's `auto.offset.reset`: 'none' (default) fails with OffsetOutOfRangeError, so a consumer
+   * notices it skipped history; 'earliest' reads from the log start offset instead.
+   */
+  readonly autoOffsetReset?: 'none' | 'earliest';
 }

@@ -90,7 +90,8 @@ function judge(
   pass: CompactionPass,
   row: ChunkRow,
 ): 'keep' | 'superseded' | 'tombstone' {
-  // Unkeyed records cannot be superseded; Kafka refuses them on compacted topics, we keep them.
+  // Unkeyed records cannot be superseded. Appends refuse them on compacted topics (as Kafka does), but a
+  // topic may hold some from before, or from a time its policy was delete: they stay.
   if (row.key === null) return 'keep';
   const { topicId, partition } = pass;
   const latest =
