@@ -1,0 +1,3 @@
+export { InMemoryEventLog } from './in-memory-event-log';
+export type { InMemoryEventLogOptions } from './in-memory-event-log';
+export type { InMemoryCleanStats } from './in-memory-cleaner';
