@@ -52,6 +52,14 @@ describe('ProjectionRunner on SQLite (log + TypeORM read model)', () => {
     expect(status).toMatchObject({ name: 'balances', state: 'running', lag: 0, lastError: null });
     expect(status.partitions).toHaveLength(PARTITIONS);
     expect(status.checkpoints).toEqual(status.endOffsets);
+    // Group offsets (for log tools) follow, committed at the latest once the runner is idle.
+    await until(async () => {
+      const committed = await f.log.fetchOffsets('projection.balances', LEDGER_TOPIC);
+      return (
+        committed.every((c) => c.offset === status.checkpoints[`${LEDGER_TOPIC}:${c.partition}`]) &&
+        committed.length === PARTITIONS
+      );
+    });
   });
 
   it('applies nothing twice when stopped mid-stream and restarted on a fresh connection', async () => {

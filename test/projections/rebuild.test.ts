@@ -13,11 +13,13 @@ import {
   EventHeaders,
   EventLog,
   getRepositoryToken,
+  On,
+  Projection,
   Projections,
 } from '@eventline/core';
 import { READ_MODEL_DATA_SOURCE } from '@eventline/typeorm';
 import { DataSource } from 'typeorm';
-import { BankAccount } from './support/bank/account';
+import { BankAccount, Opened } from './support/bank/account';
 import { BalanceView, GetBalance } from './support/bank/balances';
 import { BalancesV2 } from './support/bank/balances-v2';
 import { Deposit, OpenAccount, Withdraw } from './support/bank/commands';
@@ -142,6 +144,20 @@ describe('rebuilding a projection', () => {
     await projections.waitForAll((await writes).position, 10_000);
     expect(progressSeen).toBe(true);
     expect(await rows()).toEqual(await expected((o) => o.toUpperCase()));
+  });
+
+  it('refuses at once to rebuild a projection that declares no readModels', async () => {
+    @Projection('no-tables', { topics: ['bank-account.events'] })
+    class NoTables {
+      @On(Opened) opened(): void {}
+    }
+    app = await startBank(dir, { projections: [NoTables] });
+    const projections = app.get(Projections);
+    await expect(projections.rebuild('no-tables')).rejects.toMatchObject({
+      code: 'REBUILD_NOT_SUPPORTED',
+      kind: 'validation',
+    });
+    expect((await projections.status('no-tables')).state).toBe('running');
   });
 
   it('bumping the version rebuilds on start-up; the runner starts after the switch-over', async () => {

@@ -87,6 +87,14 @@ export class ProjectionHost<M = unknown> {
         new RebuildNotSupportedError(this.definition.name, 'its read-model store has no shadow tables.'),
       );
     }
+    if (this.definition.readModels.length === 0) {
+      return Promise.reject(
+        new RebuildNotSupportedError(
+          this.definition.name,
+          'list the entities it writes in @Projection({ readModels }).',
+        ),
+      );
+    }
     const job = new ProjectionRebuild<M>({
       projection: this.options.projection,
       log: this.options.log,

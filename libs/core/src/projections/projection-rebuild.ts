@@ -85,7 +85,13 @@ export class ProjectionRebuild<M = unknown> {
   }
 
   async run(): Promise<void> {
-    const shadow = await this.options.store.openShadow(this.definition);
+    let shadow: ShadowReadModel<M>;
+    try {
+      shadow = await this.options.store.openShadow(this.definition);
+    } catch (error) {
+      this.state = { ...this.state, phase: 'failed' };
+      throw error;
+    }
     try {
       const partitions = await this.partitions();
       await this.replay(shadow, partitions);

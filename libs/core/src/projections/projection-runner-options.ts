@@ -29,6 +29,8 @@ export interface ProjectionRunnerOptions<M = unknown> {
   readonly retryDelayMs?: number;
   /** After the retries: stop, or park the record (default 'stop'; @Projection({ poison }) wins). */
   readonly poison?: PoisonPolicy;
+  /** Group offsets (for log tooling) are committed at most this often while busy (default 1000 ms), and when idle or stopping. */
+  readonly offsetCommitIntervalMs?: number;
   /** Milliseconds since the epoch, for parked records; injectable for tests. */
   readonly clock?: () => number;
 }
@@ -44,6 +46,7 @@ export type ProjectionRunnerSettings = Pick<
   | 'maxRetries'
   | 'retryDelayMs'
   | 'poison'
+  | 'offsetCommitIntervalMs'
 > & {
   /** Records per shadow transaction during a rebuild (default 2000). */
   readonly rebuildBatchSize?: number;

@@ -44,6 +44,8 @@ export class ProjectionRunner<M = unknown> {
   private wake: (() => void) | undefined;
   private rotation = 0;
   private reloadPositions = false;
+  private offsetsDirty = false;
+  private lastOffsetCommit = 0;
   private readonly handlers: BatchHandlers;
   private readonly poison: PoisonPolicy;
   private readonly clock: () => number;
@@ -110,6 +112,7 @@ export class ProjectionRunner<M = unknown> {
     if (this.state !== 'failed') this.state = 'stopped';
     this.wake?.();
     await this.loop;
+    await this.commitOffsets(true).catch(() => undefined);
     await this.membership.leave();
     this.assignment = undefined;
     this.positions.clear();
@@ -170,6 +173,7 @@ export class ProjectionRunner<M = unknown> {
         }
         const batch = await this.fetch();
         if (batch.length === 0) {
+          await this.commitOffsets(true);
           await this.idle();
         } else {
           const parking =
@@ -182,7 +186,8 @@ export class ProjectionRunner<M = unknown> {
             await mirrorToDeadLetterTopic(this.log, this.definition.groupId, parking.parked);
           }
           this.waiter.notify();
-          await this.membership.commit(this.offsets());
+          this.offsetsDirty = true;
+          await this.commitOffsets(false);
           // Drivers that answer synchronously never yield to timers: let heartbeats and others run.
           await new Promise((resolve) => setImmediate(resolve));
         }
@@ -248,6 +253,19 @@ export class ProjectionRunner<M = unknown> {
         .catch(() => undefined),
     );
     await Promise.race([...polls, this.sleep(maxWaitMs)]);
+  }
+
+  /**
+   * Group offsets are informational (the store's checkpoint is the truth), and on the embedded log
+   * each commit is an fsync'd write: commit at most every `offsetCommitIntervalMs` while busy, and
+   * at once when idle or stopping.
+   */
+  private async commitOffsets(now: boolean): Promise<void> {
+    if (!this.offsetsDirty) return;
+    if (!now && this.clock() - this.lastOffsetCommit < (this.options.offsetCommitIntervalMs ?? 1_000)) return;
+    this.offsetsDirty = false;
+    this.lastOffsetCommit = this.clock();
+    await this.membership.commit(this.offsets());
   }
 
   /** Group offsets mirror the store's checkpoints (informational: tools show lag from them). */
