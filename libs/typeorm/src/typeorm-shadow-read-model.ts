@@ -44,7 +44,8 @@ export class TypeOrmShadowReadModel implements ShadowReadModel<EntityManager> {
         'an in-memory SQLite read model has no room for shadow tables.',
       );
     }
-    const prefix = `${options.entityPrefix ?? ''}rb${clock().toString(36)}_`;
+    const generation = `${clock().toString(36)}${Math.floor(Math.random() * 1296).toString(36)}`;
+    const prefix = `${options.entityPrefix ?? ''}rb${generation}_`;
     const previous = await live.transaction((tx) =>
       takeClaim(tx.manager, definition.name, prefix, definition.version, clock()),
     );

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
-import { DataSource } from 'typeorm';
+import { DataSource, DataSourceOptions } from 'typeorm';
 import {
   AppendedRecord,
   EventSerializer,
@@ -11,7 +11,11 @@ import {
   ProjectionRunnerOptions,
 } from '@eventline/core';
 import { SqliteEventLog } from '@eventline/sqlite';
-import { ProjectionCheckpointEntity, TypeOrmReadModelStore } from '@eventline/typeorm';
+import {
+  ProjectionCheckpointEntity,
+  ProjectionParkedEventEntity,
+  TypeOrmReadModelStore,
+} from '@eventline/typeorm';
 import { EntityManager } from 'typeorm';
 import {
   AccountBalance,
@@ -28,11 +32,23 @@ import {
 
 export const serializer = new EventSerializer(new EventTypeRegistry([Opened, Deposited, Withdrawn, Noted]));
 
-/** A log file and a read-model file in a fresh temp dir; everything opened is closed by close(). */
+/** Where the read model lives: SQLite file options by default; `dispose` runs after everything closed. */
+export interface ReadModelTarget {
+  readonly options: (dir: string) => DataSourceOptions;
+  readonly dispose?: () => Promise<void>;
+}
+
+const sqliteTarget: ReadModelTarget = {
+  options: (dir) => ({ type: 'better-sqlite3', database: join(dir, 'read.db'), enableWAL: true }),
+};
+
+/** A log file and a read model (a SQLite file in a fresh temp dir by default); close() closes all. */
 export class LedgerFixture {
   readonly dir = mkdtempSync(join(tmpdir(), 'eventline-projections-'));
   readonly log = SqliteEventLog.open({ file: join(this.dir, 'log.db') });
   private readonly dataSources: DataSource[] = [];
+
+  constructor(private readonly target: ReadModelTarget = sqliteTarget) {}
   private readonly runners: ProjectionRunner<EntityManager>[] = [];
   private readonly versions = new Map<string, number>();
 
@@ -43,12 +59,10 @@ export class LedgerFixture {
   /** A new connection to the read-model file, as a restarted process would open. */
   async store(): Promise<TypeOrmReadModelStore> {
     const dataSource = await new DataSource({
-      type: 'better-sqlite3',
-      database: join(this.dir, 'read.db'),
-      entities: [ProjectionCheckpointEntity, AccountBalance],
+      ...this.target.options(this.dir),
+      entities: [ProjectionCheckpointEntity, ProjectionParkedEventEntity, AccountBalance],
       synchronize: true,
-      enableWAL: true,
-    }).initialize();
+    } as DataSourceOptions).initialize();
     this.dataSources.push(dataSource);
     return new TypeOrmReadModelStore(dataSource);
   }
@@ -108,6 +122,7 @@ export class LedgerFixture {
     for (const runner of this.runners) await runner.stop();
     for (const dataSource of this.dataSources) if (dataSource.isInitialized) await dataSource.destroy();
     await this.log.close();
+    await this.target.dispose?.();
     rmSync(this.dir, { recursive: true, force: true });
   }
 }

@@ -1,5 +1,5 @@
 import { EntityManager } from 'typeorm';
-import { Column, Entity, PrimaryColumn } from 'typeorm';
+import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 import { Event, On, Projection, ProjectionContext } from '@eventline/core';
 
 export const LEDGER_TOPIC = 'ledger.events';
@@ -44,6 +44,8 @@ export class AccountBalance {
   @PrimaryColumn({ type: 'varchar' })
   id!: string;
 
+  /** Indexed: a rebuild must not trip over index names left by the one before. */
+  @Index()
   @Column({ type: 'varchar' })
   owner!: string;
 
@@ -58,10 +60,12 @@ export class AccountBalance {
 /** The read model as plain data, comparable with the fold of the history. */
 export type BalanceRow = Pick<AccountBalance, 'id' | 'owner' | 'balance' | 'applied'>;
 
-@Projection('balances', { topics: [LEDGER_TOPIC], version: 1 })
+@Projection('balances', { topics: [LEDGER_TOPIC], version: 1, readModels: [AccountBalance] })
 export class Balances {
   /** Offsets (as `partition@offset`) whose handler throws once: a crash in the middle of a batch. */
   readonly failOnce = new Set<string>();
+  /** Offsets whose handler throws every time: poison events. */
+  readonly failAlways = new Set<string>();
 
   @On(Opened)
   async opened(e: Opened, ctx: ProjectionContext<EntityManager>): Promise<void> {
@@ -88,7 +92,7 @@ export class Balances {
 
   private maybeFail(ctx: ProjectionContext<EntityManager>): void {
     const at = `${ctx.partition}@${ctx.offset}`;
-    if (this.failOnce.delete(at)) throw new Error(`injected failure at ${at}`);
+    if (this.failOnce.delete(at) || this.failAlways.has(at)) throw new Error(`injected failure at ${at}`);
   }
 }
 
