@@ -12,13 +12,18 @@ const PARTITIONS = 8; // EventlineModule's default; after the crash one process 
 
 describe('banking-ledger crash recovery (service in a child process, SIGKILL under load)', () => {
   const file = tempBankFile();
-  let bank: ChildBank | undefined;
+  const started: ChildBank[] = [];
+  const start = async (): Promise<ChildBank> => {
+    const child = await startChildBank(file);
+    started.push(child);
+    return child;
+  };
   afterAll(async () => {
-    await bank?.kill();
+    await Promise.all(started.map((child) => child.kill()));
   });
 
   it('keeps the exact checks after a SIGKILL, a restart and retries by idempotency key; a rebuild reproduces the read models', async () => {
-    bank = await startChildBank(file);
+    let bank = await start();
     const accounts: SeededAccount[] = [];
     for (const [i, [currency, overdraftLimit]] of (
       [
@@ -66,7 +71,7 @@ describe('banking-ledger crash recovery (service in a child process, SIGKILL und
     expect(unacknowledged.length).toBeGreaterThan(0);
 
     // Restart on the same data; retry what was not acknowledged, and repeat some that were.
-    bank = await startChildBank(file);
+    bank = await start();
     const restarted = bank;
     await pool(unacknowledged, 16, async (op) => {
       acknowledged.record(
@@ -92,8 +97,8 @@ describe('banking-ledger crash recovery (service in a child process, SIGKILL und
     await restarted.stop();
     for (const suffix of ['', '-wal', '-shm'])
       rmSync(join(dirname(file), `bank.read-models.db${suffix}`), { force: true });
-    bank = await startChildBank(file);
+    bank = await start();
     await bank.client.quiescent(transferIds, { partitions: PARTITIONS });
     expect(await readModels(bank.client, accounts, transferIds)).toEqual(before);
-  });
+  }, 180_000); // three service start-ups and a group session timeout
 });
