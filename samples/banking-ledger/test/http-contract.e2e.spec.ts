@@ -1,3 +1,4 @@
+import { Projections } from '@eventline/core';
 import { RunningBank, startBank, tempBankFile } from './support/bank-app';
 
 const json = { 'content-type': 'application/json' };
@@ -362,6 +363,22 @@ describe('banking-ledger HTTP contract (embedded engine)', () => {
     );
     expect([await bank.client.account(id), await bank.client.statement(id)]).toEqual(before);
     expectError(await post('/admin/projections/nope/rebuild'), 404, 'NOT_FOUND');
+  });
+
+  it('waits at most 5 s for X-Consistent-With, then answers 503 PROJECTION_WAIT_TIMEOUT', async () => {
+    const projections = bank.app.get(Projections);
+    const id = await open();
+    await projections.stop('accounts'); // the read model stops following the log
+    let position = '';
+    try {
+      position = (await post(`/accounts/${id}/deposits`, { amount: 5 })).body.position;
+      const read = await bank.http.get(`/accounts/${id}`).set('X-Consistent-With', position);
+      expectError(read, 503, 'PROJECTION_WAIT_TIMEOUT');
+    } finally {
+      await projections.start('accounts');
+    }
+    const caughtUp = await bank.http.get(`/accounts/${id}`).set('X-Consistent-With', position);
+    expect(caughtUp.body).toMatchObject({ balance: 5, version: 2 });
   });
 
   it('lists projections with status and lag', async () => {
