@@ -28,9 +28,8 @@ export class BankModule {
           concurrencyRetries: config.concurrencyRetries,
           // Commands are built from request bodies: a field no command declares is an error.
           validator: { forbidUnknownValues: false, whitelist: true, forbidNonWhitelisted: true },
-          // Projections (read models, the transfer process) start with the application.
+          // Where projections write; they (read models, the transfer process) start with the application.
           readModels: readModelDatabaseFor(config),
-          projections: { maxWaitMs: 200 },
         }),
         AccountsModule,
         TransfersModule,

@@ -18,11 +18,11 @@ const STATUS_BY_KIND: Record<EventlineError['kind'], number> = {
   internal: 500,
 };
 
-// Codes of the HTTP contract per kind; domain errors keep their own (INSUFFICIENT_FUNDS, ...).
+// The API's one code for these kinds (whatever the layer that found the problem); conflicts
+// (CONCURRENCY_CONFLICT, ...) and domain refusals (INSUFFICIENT_FUNDS, ...) keep their own.
 const CODE_BY_KIND: Partial<Record<EventlineError['kind'], string>> = {
   validation: 'VALIDATION_FAILED',
   not_found: 'NOT_FOUND',
-  conflict: 'CONCURRENCY_CONFLICT',
 };
 
 const CODE_BY_STATUS: Record<number, string> = {
