@@ -25,7 +25,8 @@ type Context = ProjectionContext<EntityManager>;
  * It is a projection of `transfer.events` whose handlers send commands with `ctx.dispatch`. Each
  * dispatch has an idempotency key derived from the event and the step, and the checkpoint moves
  * only after the handler returns: after a crash the event is handled again, and every command that
- * already took effect returns its first receipt instead of acting twice.
+ * already took effect returns its first receipt instead of acting twice (a refused one is refused
+ * again with the same code: refusals are remembered under the key too).
  *
  * Two rules keep it exact:
  * - every decision becomes a transfer event before anything acts on it (a refusal is recorded,
