@@ -363,6 +363,9 @@ describe('banking-ledger HTTP contract (embedded engine)', () => {
     );
     expect([await bank.client.account(id), await bank.client.statement(id)]).toEqual(before);
     expectError(await post('/admin/projections/nope/rebuild'), 404, 'NOT_FOUND');
+    const processManager = await post('/admin/projections/transfer-process/rebuild');
+    expectError(processManager, 400, 'VALIDATION_FAILED');
+    expect(processManager.body.message).toMatch(/cannot be rebuilt/);
   });
 
   it('waits at most 5 s for X-Consistent-With, then answers 503 PROJECTION_WAIT_TIMEOUT', async () => {

@@ -36,14 +36,15 @@ export class ProjectionsAdminController {
   /**
    * 202: replays the log into shadow tables while the live read model keeps serving, then switches
    * over atomically. Follow it with GET /admin/projections (`rebuild.phase` becomes `done`).
+   * 404 for an unknown projection, 400 for one without read models (the transfer process).
    */
   @Post(':name/rebuild')
   @HttpCode(202)
   async rebuild(@Param('name') name: string): Promise<{ name: string; status: 'rebuilding' }> {
-    await this.projections.status(name); // 404 PROJECTION_NOT_FOUND for an unknown name
-    this.projections
-      .rebuild(name)
-      .catch((error: Error) => this.logger.error(`Rebuild of ${name} failed: ${error.message}`));
+    const rebuild = this.projections.rebuild(name);
+    // A refused rebuild rejects at once and is answered here; a started one runs on in the background.
+    await Promise.race([rebuild, Promise.resolve()]);
+    rebuild.catch((error: Error) => this.logger.error(`Rebuild of ${name} failed: ${error.message}`));
     return { name, status: 'rebuilding' };
   }
 }
