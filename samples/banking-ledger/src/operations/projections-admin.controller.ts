@@ -10,6 +10,8 @@ export interface ProjectionReport {
   readonly lastError: { readonly message: string; readonly code?: string } | null;
   /** The latest rebuild started by this process: phase, events processed, rate, ETA. */
   readonly rebuild?: RebuildProgress;
+  /** Poison events set aside (only with `poison: 'park'`; the default stops the projection). */
+  readonly parked?: number;
 }
 
 @Controller('admin/projections')
@@ -29,6 +31,7 @@ export class ProjectionsAdminController {
         partitions: s.partitions.length,
         lastError: s.lastError,
         ...(s.rebuild ? { rebuild: s.rebuild } : {}),
+        ...(s.parked ? { parked: s.parked } : {}),
       }))
       .sort((a, b) => a.name.localeCompare(b.name));
   }
