@@ -50,13 +50,18 @@ describe('banking-ledger crash recovery (service in a child process, SIGKILL und
         accountId: a.id,
         amount: 800,
       })),
-      ...generateWorkload(accounts, OPERATIONS, 7, 'crash'),
+      // Transfers first: they are accepted faster than the transfer process carries them out, so
+      // the kill finds it with a backlog and transfers between their debit and their credit.
+      ...generateWorkload(accounts, OPERATIONS, 7, 'crash').sort(
+        (a, b) => Number(b.kind === 'transfer') - Number(a.kind === 'transfer'),
+      ),
     ];
 
     // Load, and SIGKILL the service while requests and transfers are in flight.
     const acknowledged = new Acknowledged();
     const replies = new Map<string, Reply>();
     const running = bank;
+    let processBacklogAtKill = 0;
     await pool(workload, 16, async (op) => {
       const reply = await running.client
         .send('POST', op.path, op.body, { 'Idempotency-Key': op.key })
@@ -64,11 +69,16 @@ describe('banking-ledger crash recovery (service in a child process, SIGKILL und
       if (!reply) return;
       replies.set(op.key, reply);
       acknowledged.record(op, reply);
-      if (replies.size === KILL_AFTER) await running.kill();
+      if (replies.size === KILL_AFTER) {
+        const reports = await running.client.projections();
+        processBacklogAtKill = reports.find((p) => p.name === 'transfer-process')!.lag;
+        await running.kill();
+      }
     });
     const unacknowledged = workload.filter((op) => !replies.has(op.key));
     expect(replies.size).toBeGreaterThanOrEqual(KILL_AFTER);
     expect(unacknowledged.length).toBeGreaterThan(0);
+    expect(processBacklogAtKill).toBeGreaterThan(0);
 
     // Restart on the same data; retry what was not acknowledged, and repeat some that were.
     bank = await start();
