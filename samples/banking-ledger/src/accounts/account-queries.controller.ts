@@ -26,26 +26,22 @@ export class AccountQueriesController {
     @Query('limit') limit?: string,
     @Query('after') after?: string,
   ): Promise<StatementResponse> {
-    return this.queries.execute(
-      new GetStatement(
-        accountId,
-        count('limit', limit, 1, MAX_PAGE) ?? MAX_PAGE,
-        count('after', after, 0) ?? 0,
-      ),
-    );
+    const page = queryInteger('limit', limit, { min: 1, max: MAX_PAGE, fallback: MAX_PAGE });
+    const skip = queryInteger('after', after, { min: 0, fallback: 0 });
+    return this.queries.execute(new GetStatement(accountId, page, skip));
   }
 }
 
-function count(
+/** A whole-number query parameter within bounds; `fallback` when absent; 400 otherwise. */
+function queryInteger(
   name: string,
   raw: string | undefined,
-  min: number,
-  max = Number.MAX_SAFE_INTEGER,
-): number | undefined {
-  if (raw === undefined) return undefined;
+  { min, max = Number.MAX_SAFE_INTEGER, fallback }: { min: number; max?: number; fallback: number },
+): number {
+  if (raw === undefined) return fallback;
   const value = Number(raw);
-  if (!/^\d+$/.test(raw) || value < min || value > max) {
-    throw new ValidationError(`${name} must be a whole number from ${min} to ${max}, not "${raw}".`, {
+  if (typeof raw !== 'string' || !/^\d+$/.test(raw) || value < min || value > max) {
+    throw new ValidationError(`${name} must be a whole number from ${min} to ${max}, not "${String(raw)}".`, {
       property: name,
       value: raw,
     });
