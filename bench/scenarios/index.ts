@@ -1,4 +1,5 @@
 /** Every scenario module registers itself on import; the order here is the run order. */
 import './log';
+import './commands';
 import './peers';
 import './scaling';

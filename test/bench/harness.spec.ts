@@ -5,8 +5,8 @@
 import { runBench, renderResult, scenarioNames } from '../../bench/harness';
 
 describe('benchmark harness', () => {
-  it('registers the log scenario', () => {
-    expect(scenarioNames()).toContain('log');
+  it('registers the log and commands scenarios', () => {
+    expect(scenarioNames()).toEqual(expect.arrayContaining(['log', 'commands']));
   });
 
   it('runs the log scenario (tiny) and reports throughput and ratio per row', async () => {
@@ -67,5 +67,38 @@ describe('benchmark harness', () => {
     expect(markdown).toContain('| Op | Value |');
     expect(markdown).toContain('SQLite');
     expect(renderResult(result, 1)).toContain('Eventline/raw');
+  });
+
+  it('runs the commands scenario (tiny): throughput, latency percentiles, load times by history', async () => {
+    const report = await runBench({
+      scenarios: ['commands'],
+      size: 'tiny',
+      repetitions: 1,
+      warmups: 0,
+      resultsDir: null,
+      progress: () => undefined,
+      output: () => undefined,
+    });
+    const { result } = report.runs[0];
+    const byId = new Map(result.rows.map((r) => [r.id, r]));
+    for (const id of ['throughput/plain', 'throughput/idempotent']) {
+      expect(byId.get(id)?.metrics.commandsPerSec.median).toBeGreaterThan(0);
+    }
+    for (const id of ['latency/50pct', 'latency/90pct']) {
+      const { p50, p99, p999 } = byId.get(id)!.metrics;
+      expect(p50.median).toBeGreaterThan(0);
+      expect(p99.median).toBeGreaterThanOrEqual(p50.median);
+      expect(p999.median).toBeGreaterThanOrEqual(p99.median);
+    }
+    for (const mode of ['on', 'off', 'on-cache']) {
+      for (const events of [1, 100, 250]) {
+        expect(byId.get(`load/snapshots-${mode}/${events}`)?.metrics.loadMs.median).toBeGreaterThan(0);
+      }
+    }
+    // What a load replays: everything without snapshots, what follows the snapshot with them, nothing from the cache.
+    expect(byId.get('load/snapshots-off/250')!.derived.eventsReplayed).toBe(250);
+    expect(byId.get('load/snapshots-on/250')!.derived.eventsReplayed).toBe(50);
+    expect(byId.get('load/snapshots-on-cache/250')!.derived.eventsReplayed).toBe(0);
+    expect(result.table.rows).toHaveLength(result.rows.length);
   });
 });

@@ -19,7 +19,7 @@ export interface WriteSide {
 /** The write side without Nest: what EventlineModule assembles, on a real SQLite log. */
 export async function openWriteSide(
   file: string,
-  options: { snapshotEvery?: number; concurrencyRetries?: number; log?: EventLog } = {},
+  options: { snapshotEvery?: number; concurrencyRetries?: number; log?: EventLog; cacheSize?: number } = {},
 ): Promise<WriteSide> {
   const log = options.log ?? SqliteEventLog.open({ file });
   const store = new EventStore({
@@ -27,6 +27,7 @@ export async function openWriteSide(
     types: [Account],
     upcasters: [depositedV1toV2],
     snapshotEvery: options.snapshotEvery ?? 0,
+    cacheSize: options.cacheSize,
     partitions: 4,
   });
   const idempotency = new IdempotencyStore(log, undefined, 4);

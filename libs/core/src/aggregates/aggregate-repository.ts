@@ -29,6 +29,7 @@ export class AggregateRepository<T extends AggregateRoot> {
   /** A new aggregate at version 0. Throws AggregateAlreadyExistsError if the id has events. */
   async create(id: string): Promise<T> {
     const { eventsTopic, name } = this.definition;
+    await this.lockForCommand(id);
     const version = (await this.store.log.keyVersions(eventsTopic, [id])).get(id) ?? 0;
     if (version > 0) throw new AggregateAlreadyExistsError(name, id);
     return new this.cls(id);
@@ -41,21 +42,37 @@ export class AggregateRepository<T extends AggregateRoot> {
     return aggregate;
   }
 
-  /** The aggregate at its latest version, or undefined if it has no events: latest snapshot + the events after it. */
+  /**
+   * The aggregate at its latest version, or undefined if it has no events: its cached state in this
+   * process, else its latest snapshot, plus the events after it.
+   */
   async find(id: string): Promise<T | undefined> {
     const definition = this.definition;
+    await this.lockForCommand(id);
     const aggregate = new this.cls(id);
-    const snapshot = definition.snapshotEvery > 0 ? await this.latestSnapshot(id) : null;
-    if (snapshot) {
-      aggregate.restore(snapshot.state);
-      AggregateInternals.setPersistedVersion(aggregate, snapshot.version);
+    const cacheKey = this.store.cacheKey(definition, id);
+    let from = cacheKey === null ? 0 : await this.fromCache(aggregate, cacheKey);
+    if (from === 0 && definition.snapshotEvery > 0) {
+      const snapshot = await this.latestSnapshot(id);
+      if (snapshot) {
+        aggregate.restore(snapshot.state);
+        AggregateInternals.setPersistedVersion(aggregate, snapshot.version);
+        from = snapshot.version;
+      }
     }
-    const records = await this.store.log.readKey(definition.eventsTopic, id, snapshot?.version ?? 0);
+    const records = from === Infinity ? [] : await this.store.log.readKey(definition.eventsTopic, id, from);
     for (const record of records) {
       const { event, metadata } = this.store.serializer.deserialize(record);
       AggregateInternals.replay(aggregate, event, metadata.aggregateVersion);
     }
-    return aggregate.version === 0 ? undefined : aggregate;
+    if (aggregate.version === 0) return undefined;
+    if (cacheKey !== null && records.length > 0) {
+      this.store.cache.set(cacheKey, {
+        version: aggregate.version,
+        state: JSON.stringify(aggregate.snapshot()),
+      });
+    }
+    return aggregate;
   }
 
   /** Saves the aggregate's new events (and a snapshot when due) expecting the version it was loaded at. */
@@ -70,6 +87,30 @@ export class AggregateRepository<T extends AggregateRoot> {
     const direct = new UnitOfWork();
     direct.stage(staged);
     await this.store.commit(direct);
+  }
+
+  /**
+   * Restores the cached state if the log has not moved past it; returns the version to read events
+   * after (Infinity: the cache is current, nothing to read; 0: no usable cache).
+   */
+  private async fromCache(aggregate: T, cacheKey: string): Promise<number> {
+    const cached = this.store.cache.get(cacheKey);
+    if (!cached) return 0;
+    const current =
+      (await this.store.log.keyVersions(this.definition.eventsTopic, [aggregate.id])).get(aggregate.id) ?? 0;
+    if (current < cached.version) {
+      this.store.cache.delete(cacheKey); // the log was replaced under us: trust only the log
+      return 0;
+    }
+    aggregate.restore(JSON.parse(cached.state));
+    AggregateInternals.setPersistedVersion(aggregate, cached.version);
+    return current === cached.version ? Infinity : cached.version;
+  }
+
+  /** Inside a command: queue behind other commands of this process on the same aggregate (AggregateLocks). */
+  private async lockForCommand(id: string): Promise<void> {
+    const unit = MessageContexts.current()?.unitOfWork;
+    if (unit) await this.store.locks.lock(unit, `${this.definition.eventsTopic}\u0000${id}`);
   }
 
   // One lookup whatever the history length: the latest record of the id on the compacted state topic.

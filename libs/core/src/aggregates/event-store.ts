@@ -20,6 +20,8 @@ import {
 } from './aggregate-definition';
 import { AggregateInternals, AggregateRoot } from './aggregate-root';
 import { AggregateRepository } from './aggregate-repository';
+import { AggregateLocks } from './aggregate-locks';
+import { AggregateCache } from './aggregate-cache';
 import { snapshotDue } from './snapshot-policy';
 import { SnapshotCodec } from './snapshot-codec';
 
@@ -32,6 +34,12 @@ export interface EventStoreOptions {
   readonly snapshotEvery?: number;
   /** Partitions of topics this store creates (default 8). */
   readonly partitions?: number;
+  /**
+   * Aggregates whose latest state this process keeps (least recently used out; default 10 000; 0 =
+   * none). Only aggregates with snapshots on are cached: the cache holds the same JSON as a snapshot.
+   * A load still checks the id's version in the log, so another process's appends are never missed.
+   */
+  readonly cacheSize?: number;
   readonly clock?: () => number;
 }
 
@@ -61,6 +69,9 @@ export interface CommitExtras {
  */
 export class EventStore {
   readonly serializer: EventSerializer;
+  /** Per-aggregate locks of the commands running in this process (released by the command pipeline). */
+  readonly locks = new AggregateLocks();
+  readonly cache: AggregateCache;
   /** Called with the events of every successful commit (the Nest module wires it to the EventBus). */
   publisher: (events: readonly EventEnvelope[]) => void = () => undefined;
   private readonly definitions = new Map<AggregateClass, AggregateDefinition>();
@@ -76,6 +87,7 @@ export class EventStore {
     this.clock = options.clock ?? Date.now;
     this.snapshotEvery = options.snapshotEvery ?? 100;
     this.partitions = options.partitions ?? 8;
+    this.cache = new AggregateCache(options.cacheSize ?? 10_000);
     for (const type of options.types ?? []) this.register(type);
   }
 
@@ -138,6 +150,13 @@ export class EventStore {
     if (missing.length > 0) await this.log.createTopics(missing);
   }
 
+  /** Key of an aggregate instance in the cache, or null when its type is not cached (snapshots off, or no cache). */
+  cacheKey(definition: AggregateDefinition, id: string): string | null {
+    return this.cache.capacity > 0 && definition.snapshotEvery > 0
+      ? `${definition.eventsTopic}\u0000${id}`
+      : null;
+  }
+
   /** Turns an aggregate's pending events (and a due snapshot) into a staged stream, draining them from the aggregate. */
   stage(aggregate: AggregateRoot): StagedStream {
     const definition = this.definition(aggregate.constructor as AggregateClass);
@@ -172,6 +191,13 @@ export class EventStore {
     const snapshot = snapshotDue(definition.snapshotEvery, expectedVersion, toVersion)
       ? SnapshotCodec.encode(definition, aggregate, toVersion, timestamp)
       : null;
+    const cached =
+      this.cacheKey(definition, aggregate.id) === null
+        ? undefined
+        : {
+            version: toVersion,
+            state: snapshot?.value?.toString('utf8') ?? JSON.stringify(aggregate.snapshot()),
+          };
     return {
       aggregate: definition.name,
       id: aggregate.id,
@@ -179,6 +205,7 @@ export class EventStore {
       expectedVersion,
       events,
       snapshot,
+      ...(cached ? { cachedState: cached } : {}),
     };
   }
 
@@ -199,6 +226,9 @@ export class EventStore {
     const expectations = [...unit.expectations(), ...extras.expectations];
     if (records.length === 0) return { positions: [], writes: [], events: [], extraPositions: [] };
     const result: AppendResult = await this.log.append({ records, expectations });
+    for (const stream of staged) {
+      if (stream.cachedState) this.cache.set(`${stream.topic}\u0000${stream.id}`, stream.cachedState);
+    }
     const positions = eventIndexes.map((i) => toPosition(result.records[i]));
     const events = staged
       .flatMap((s) => s.events)

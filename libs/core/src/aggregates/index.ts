@@ -5,3 +5,5 @@ export * from './event-store';
 export * from './snapshot-policy';
 export { SnapshotCodec } from './snapshot-codec';
 export type { DecodedSnapshot } from './snapshot-codec';
+export * from './aggregate-locks';
+export * from './aggregate-cache';

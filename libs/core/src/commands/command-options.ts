@@ -1,4 +1,5 @@
 import { RecordHeaders } from '../log/record';
+import { checkRetries } from './concurrency-retries.decorator';
 
 /** Per-execution options of a command, kept beside it (not in its payload, so not validated or hashed). */
 export interface CommandOptions {
@@ -10,6 +11,11 @@ export interface CommandOptions {
   readonly causationId?: string | null;
   /** Application headers copied onto every event the command appends. */
   readonly headers?: RecordHeaders;
+  /**
+   * Re-runs on fresh state after a lost optimistic-concurrency race, for this execution only; wins
+   * over @ConcurrencyRetries on the command class and over the module-wide `concurrencyRetries`.
+   */
+  readonly concurrencyRetries?: number;
 }
 
 const optionsByCommand = new WeakMap<object, CommandOptions>();
@@ -21,6 +27,8 @@ const optionsByCommand = new WeakMap<object, CommandOptions>();
  * await commandBus.execute(withCommandOptions(new Deposit(id, 50), { idempotencyKey: req.headers['idempotency-key'] }));
  */
 export function withCommandOptions<C extends object>(command: C, options: CommandOptions): C {
+  if (options.concurrencyRetries !== undefined)
+    checkRetries(options.concurrencyRetries, 'concurrencyRetries');
   optionsByCommand.set(command, { ...optionsByCommand.get(command), ...options });
   return command;
 }

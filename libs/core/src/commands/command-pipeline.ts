@@ -9,6 +9,7 @@ import {
 import { MessageContext, MessageContexts } from '../messaging/message-context';
 import { UnitOfWork } from '../messaging/unit-of-work';
 import { CommandOptions, commandOptionsOf } from './command-options';
+import { concurrencyRetriesOf } from './concurrency-retries.decorator';
 import { CommandReceipt, storeCommandReceipt } from './command-receipt';
 import { DEFAULT_VALIDATOR_OPTIONS, validateCommand } from './command-validator';
 import { IdempotencyStore, StoredOutcome } from './idempotency-store';
@@ -60,41 +61,51 @@ export class CommandPipeline {
       if (outcome) return this.replay(command, key, hash, outcome);
       expectedKeyVersion = version;
     }
+    const retries = options.concurrencyRetries ?? concurrencyRetriesOf(command) ?? this.retries;
     for (let attempt = 0; ; attempt++) {
       const unit = new UnitOfWork();
-      let result: R;
+      let lost: ConcurrencyError;
       try {
-        result = await MessageContexts.run({ ...context, unitOfWork: unit }, handle);
-      } catch (error) {
-        if (key === undefined || !(error instanceof DomainError)) throw error;
-        return this.rememberRefusal(command, key, hash, expectedKeyVersion, error, context);
-      }
-      const extras =
-        key !== undefined
-          ? this.idempotencyExtras(command, key, hash, expectedKeyVersion, result, unit)
-          : undefined;
-      try {
-        const commit = await MessageContexts.run(withoutUnit(context), () => this.store.commit(unit, extras));
-        const receipt: CommandReceipt<R> = {
-          result,
-          positions: commit.positions,
-          position: encodePositionToken(commit.positions),
-          streams: commit.writes,
-          replayed: false,
-        };
-        storeCommandReceipt(command, receipt);
-        return receipt;
-      } catch (error) {
-        if (!(error instanceof ConcurrencyError)) throw error;
-        if (key !== undefined) {
-          // A concurrent execution with the same key may have won: then its outcome is ours.
-          const { outcome, version } = await this.idempotency.lookup(key);
-          if (outcome) return this.replay(command, key, hash, outcome);
-          expectedKeyVersion = version;
+        let result: R;
+        try {
+          result = await MessageContexts.run({ ...context, unitOfWork: unit }, handle);
+        } catch (error) {
+          if (key === undefined || !(error instanceof DomainError)) throw error;
+          return await this.rememberRefusal(command, key, hash, expectedKeyVersion, error, context);
         }
-        if (attempt >= this.retries) throw error;
-        await backoff(attempt);
+        const extras =
+          key !== undefined
+            ? this.idempotencyExtras(command, key, hash, expectedKeyVersion, result, unit)
+            : undefined;
+        try {
+          const commit = await MessageContexts.run(withoutUnit(context), () =>
+            this.store.commit(unit, extras),
+          );
+          const receipt: CommandReceipt<R> = {
+            result,
+            positions: commit.positions,
+            position: encodePositionToken(commit.positions),
+            streams: commit.writes,
+            replayed: false,
+          };
+          storeCommandReceipt(command, receipt);
+          return receipt;
+        } catch (error) {
+          if (!(error instanceof ConcurrencyError)) throw error;
+          lost = error;
+        }
+      } finally {
+        // The aggregates the handler loaded were locked for this process until the append settled.
+        this.store.locks.release(unit);
       }
+      if (key !== undefined) {
+        // A concurrent execution with the same key may have won: then its outcome is ours.
+        const { outcome, version } = await this.idempotency.lookup(key);
+        if (outcome) return this.replay(command, key, hash, outcome);
+        expectedKeyVersion = version;
+      }
+      if (attempt >= retries) throw lost;
+      await backoff(attempt);
     }
   }
 

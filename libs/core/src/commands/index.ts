@@ -1,4 +1,5 @@
 export * from './command-options';
+export { ConcurrencyRetries, concurrencyRetriesOf } from './concurrency-retries.decorator';
 export * from './command-receipt';
 export * from './command-validator';
 export * from './command-pipeline';

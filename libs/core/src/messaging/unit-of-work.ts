@@ -16,6 +16,8 @@ export interface StagedStream {
   }[];
   /** The latest snapshot to write with the events, if the snapshot policy asked for one. */
   readonly snapshot: ProducerRecord | null;
+  /** The aggregate's state after these events, for the in-process aggregate cache once they are appended. */
+  readonly cachedState?: { readonly version: number; readonly state: string };
 }
 
 /** Which versions of a stream one commit wrote: `fromVersion..toVersion`, inclusive. */
@@ -52,6 +54,7 @@ export class UnitOfWork {
       ...previous,
       events: [...previous.events, ...stream.events],
       snapshot: stream.snapshot ?? previous.snapshot,
+      cachedState: stream.cachedState,
     });
   }
 
