@@ -1,4 +1,4 @@
-import { Aggregate, AggregateRoot, Evolve } from '@eventline/core';
+import { Aggregate, AggregateRoot, DomainError, Evolve } from '@eventline/core';
 import {
   AccountClosedError,
   BalanceLimitError,
@@ -39,6 +39,7 @@ export class Account extends AggregateRoot {
   inFlight: TransferInFlight[] = [];
 
   open(owner: string, currency: string, overdraftLimit: number): void {
+    if (this.version > 0) throw new DomainError('ALREADY_OPEN', `Account ${this.id} is already open.`);
     this.record(new AccountOpened(this.id, owner, currency, overdraftLimit));
   }
 

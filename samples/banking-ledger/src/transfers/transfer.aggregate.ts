@@ -1,4 +1,4 @@
-import { Aggregate, AggregateRoot, Evolve } from '@eventline/core';
+import { Aggregate, AggregateRoot, DomainError, Evolve } from '@eventline/core';
 import { SameAccountError } from './transfer.errors';
 import {
   TransferCompleted,
@@ -31,6 +31,8 @@ export class Transfer extends AggregateRoot {
     currency: string,
     reference: string | null,
   ): void {
+    if (this.version > 0)
+      throw new DomainError('ALREADY_REQUESTED', `Transfer ${this.id} was requested already.`);
     if (fromAccountId === toAccountId) throw new SameAccountError(fromAccountId);
     this.record(new TransferRequested(this.id, fromAccountId, toAccountId, amount, currency, reference));
   }

@@ -21,6 +21,10 @@ describe('Account', () => {
       .given()
       .when((a) => a.open('Ada', 'EUR', 500))
       .expectEvents(opened(500));
+    await account()
+      .given(opened())
+      .when((a) => a.open('Ada', 'EUR', 0))
+      .expectError({ code: 'ALREADY_OPEN' });
   });
 
   it('deposits and withdraws down to minus the overdraft limit, not below', async () => {

@@ -21,6 +21,10 @@ describe('Transfer', () => {
       .given()
       .when((t) => t.request('a-1', 'a-1', 100, 'EUR', null))
       .expectError({ code: 'SAME_ACCOUNT', kind: 'domain' });
+    await transfer()
+      .given(requested)
+      .when((t) => t.request('a-1', 'a-2', 100, 'EUR', 'rent'))
+      .expectError({ code: 'ALREADY_REQUESTED' });
   });
 
   it('goes requested → debited → completed', async () => {
