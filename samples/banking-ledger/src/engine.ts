@@ -10,23 +10,30 @@ export function engineFor(config: BankConfig): EventlineEngine {
 
 const KAFKA_PACKAGE = '@eventline/kafka';
 
+type KafkaEngineFactory = (options: {
+  brokers: readonly string[];
+  transactionalId: string;
+  clientId: string;
+}) => EventlineEngine;
+
 // Loaded only when chosen, so the embedded default needs nothing of Kafka.
 async function kafkaEngine(config: BankConfig): Promise<EventlineEngine> {
-  const kafka = (await import(KAFKA_PACKAGE).catch(() => ({}))) as {
-    kafkaEngine?: (options: {
-      brokers: readonly string[];
-      transactionalId: string;
-      clientId: string;
-    }) => EventlineEngine;
-  };
-  if (typeof kafka.kafkaEngine !== 'function') {
+  let factory: KafkaEngineFactory | undefined;
+  try {
+    factory = ((await import(KAFKA_PACKAGE)) as { kafkaEngine?: KafkaEngineFactory }).kafkaEngine;
+  } catch (error) {
     throw new Error(
-      'EVENTLINE_ENGINE=kafka: this build of @eventline/kafka has no kafkaEngine() yet. Use the embedded engine (EVENTLINE_ENGINE=sqlite).',
+      `EVENTLINE_ENGINE=kafka: ${KAFKA_PACKAGE} could not be loaded (${(error as Error).message}). Use the embedded engine (EVENTLINE_ENGINE=sqlite) meanwhile.`,
+    );
+  }
+  if (typeof factory !== 'function') {
+    throw new Error(
+      `EVENTLINE_ENGINE=kafka: this build of ${KAFKA_PACKAGE} has no kafkaEngine(). Use the embedded engine (EVENTLINE_ENGINE=sqlite) meanwhile.`,
     );
   }
   // Every instance of this service shares one write lease (transactional id): the lease is what
   // makes their optimistic-concurrency checks exclusive. Other applications use their own.
-  return kafka.kafkaEngine({
+  return factory({
     brokers: config.kafkaBrokers,
     transactionalId: 'banking-ledger-writer',
     clientId: `banking-ledger-${process.pid}`,
