@@ -7,7 +7,15 @@ module.exports = {
   testEnvironment: 'node',
   roots: ['libs', 'test', 'samples', 'src'].filter((d) => existsSync(`${__dirname}/${d}`)).map((d) => `<rootDir>/${d}`),
   testMatch: ['**/*.spec.ts', '**/*.test.ts'],
-  transform: { '^.+\\.ts$': 'ts-jest' },
+  transform: {
+    '^.+\\.ts$': 'ts-jest',
+    // Kafka: @platformatic/kafka is ESM only; compiled to CommonJS for Jest on Node 20.
+    '^.+\\.js$': '<rootDir>/test/kafka/support/esm-to-cjs.transformer.js',
+  },
+  transformIgnorePatterns: ['/node_modules/(?!@platformatic/)'],
+  // Kafka: a suite that starts the local broker leaves a marker; teardown stops that broker by pid.
+  globalSetup: '<rootDir>/test/kafka/support/global-setup.ts',
+  globalTeardown: '<rootDir>/test/kafka/support/global-teardown.ts',
   moduleNameMapper: pathsToModuleNameMapper(compilerOptions.paths, { prefix: '<rootDir>/' }),
   testTimeout: 60000,
 };
