@@ -56,6 +56,11 @@ export class LedgerFixture {
     await this.log.createTopics([{ name: LEDGER_TOPIC, partitions }]);
   }
 
+  /** DataSource options of the read model without entities, e.g. for another process. */
+  readModelOptions(): DataSourceOptions {
+    return this.target.options(this.dir);
+  }
+
   /** A new connection to the read-model file, as a restarted process would open. */
   async store(): Promise<TypeOrmReadModelStore> {
     const dataSource = await new DataSource({

@@ -69,25 +69,33 @@ export class Balances {
 
   @On(Opened)
   async opened(e: Opened, ctx: ProjectionContext<EntityManager>): Promise<void> {
-    this.maybeFail(ctx);
+    await this.before(ctx);
     await ctx.manager.insert(AccountBalance, { id: e.accountId, owner: e.owner, balance: 0, applied: 1 });
   }
 
   @On(Deposited)
   async deposited(e: Deposited, ctx: ProjectionContext<EntityManager>): Promise<void> {
-    this.maybeFail(ctx);
+    await this.before(ctx);
     await this.move(ctx.manager, e.accountId, e.amount);
   }
 
   @On(Withdrawn)
   async withdrawn(e: Withdrawn, ctx: ProjectionContext<EntityManager>): Promise<void> {
-    this.maybeFail(ctx);
+    await this.before(ctx);
     await this.move(ctx.manager, e.accountId, -e.amount);
   }
 
   private async move(manager: EntityManager, id: string, amount: number): Promise<void> {
     const row = await manager.findOneByOrFail(AccountBalance, { id });
     await manager.update(AccountBalance, { id }, { balance: row.balance + amount, applied: row.applied + 1 });
+  }
+
+  /** Runs before each handler: slow work, or a trace, in multi-process tests. */
+  beforeEach?: (ctx: ProjectionContext<EntityManager>) => Promise<void>;
+
+  private async before(ctx: ProjectionContext<EntityManager>): Promise<void> {
+    this.maybeFail(ctx);
+    await this.beforeEach?.(ctx);
   }
 
   private maybeFail(ctx: ProjectionContext<EntityManager>): void {

@@ -25,7 +25,7 @@ export interface ProjectionRunnerOptions<M = unknown> {
   readonly clientId?: string;
   /** Consecutive failed batches before the runner gives up with state 'failed' (default 5). */
   readonly maxRetries?: number;
-  /** First retry delay, doubled per attempt (default 200 ms). */
+  /** First retry delay, doubled per attempt up to 30 s (default 200 ms). */
   readonly retryDelayMs?: number;
   /** After the retries: stop, or park the record (default 'stop'; @Projection({ poison }) wins). */
   readonly poison?: PoisonPolicy;

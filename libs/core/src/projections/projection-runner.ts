@@ -205,7 +205,7 @@ export class ProjectionRunner<M = unknown> {
           failures = 0;
           continue;
         }
-        await this.sleep((this.options.retryDelayMs ?? 200) * 2 ** (failures - 1));
+        await this.sleep(Math.min(30_000, (this.options.retryDelayMs ?? 200) * 2 ** (failures - 1)));
       }
     }
   }
