@@ -5,6 +5,8 @@
  *   ProjectionRunner into a TypeORM SQLite read model; throughput of both and peak RSS.
  * - `writer`: one of K processes appending to one shared log file: opens the log, prints
  *   `ready`, waits for `go` on stdin, appends its share with 16 concurrent one-record producers.
+ * - `consumer`: one of K members of the projection's consumer group, all on one log file and one
+ *   read-model file; after `go` it runs a ProjectionRunner until the read-model checkpoints cover every record.
  */
 import 'reflect-metadata';
 import { randomUUID } from 'node:crypto';
@@ -37,7 +39,8 @@ export type ScalingJob =
       readonly events: number;
       readonly seed: number;
       readonly keyPrefix: string;
-    };
+    }
+  | { readonly kind: 'consumer'; readonly file: string; readonly readFile: string; readonly events: number };
 
 export interface SizeResult {
   readonly events: number;
@@ -60,7 +63,7 @@ export interface WriterResult {
 const serializer = new EventSerializer(new EventTypeRegistry([Deposited, Withdrawn]));
 
 /** Ledger events as records: Zipf-skewed accounts (s = 1), 2/3 deposits, 1/3 withdrawals. */
-function recordFactory(seed: number, keyPrefix: string): () => ProducerRecord {
+export function recordFactory(seed: number, keyPrefix: string): () => ProducerRecord {
   const random = mulberry32(seed);
   const cumulative = new Float64Array(ACCOUNTS);
   let sum = 0;
@@ -117,13 +120,7 @@ async function size(job: Extract<ScalingJob, { kind: 'size' }>): Promise<SizeRes
   const lastTenthAppendSeconds = seconds(tailStarted);
   const rssAfterAppendMiB = process.memoryUsage().rss / 2 ** 20;
 
-  const dataSource = await new DataSource({
-    type: 'better-sqlite3',
-    database: path.join(job.dir, 'read.db'),
-    entities: [ProjectionCheckpointEntity, BalanceRow],
-    synchronize: true,
-    enableWAL: true,
-  }).initialize();
+  const dataSource = await readModelDataSource(path.join(job.dir, 'read.db'), true).initialize();
   const runner = new ProjectionRunner<EntityManager>({
     projection: new Balances('sqlite'),
     log,
@@ -162,12 +159,7 @@ async function writer(job: Extract<ScalingJob, { kind: 'writer' }>): Promise<Wri
   const log = SqliteEventLog.open({ file: job.file });
   const next = recordFactory(job.seed, job.keyPrefix);
   const records = Array.from({ length: job.events }, next);
-  process.stdout.write('ready\n');
-  await new Promise<void>((resolve) => {
-    process.stdin.on('data', (d: Buffer) => {
-      if (d.toString().includes('go')) resolve();
-    });
-  });
+  await goSignal();
   const startMs = Date.now();
   let cursor = 0;
   const producer = async (): Promise<void> => {
@@ -180,9 +172,61 @@ async function writer(job: Extract<ScalingJob, { kind: 'writer' }>): Promise<Wri
   return { events: job.events, startMs, endMs, peakRssMiB: peakRssMiB() };
 }
 
+/** The read model of the scaling runs (the parent creates the shared file's schema once). */
+export function readModelDataSource(database: string, synchronize: boolean): DataSource {
+  return new DataSource({
+    type: 'better-sqlite3',
+    database,
+    entities: [ProjectionCheckpointEntity, BalanceRow],
+    synchronize,
+    enableWAL: true,
+    timeout: 60_000,
+  });
+}
+
+async function consumer(job: Extract<ScalingJob, { kind: 'consumer' }>): Promise<WriterResult> {
+  const log = SqliteEventLog.open({ file: job.file });
+  const dataSource = await readModelDataSource(job.readFile, false).initialize();
+  const runner = new ProjectionRunner<EntityManager>({
+    projection: new Balances('sqlite'),
+    log,
+    store: new TypeOrmReadModelStore(dataSource),
+    serializer,
+    sessionTimeoutMs: 5_000,
+  });
+  await goSignal();
+  const startMs = Date.now();
+  await runner.start();
+  // Done when the read-model checkpoints (the truth, committed with the writes) cover every record;
+  // the group's offsets in the log may lag behind them after a rebalance.
+  const store = new TypeOrmReadModelStore(dataSource);
+  for (;;) {
+    const checkpoints = await store.checkpoints('bench-balances');
+    if (checkpoints.reduce((n, c) => n + c.nextOffset, 0) >= job.events) break;
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+  const endMs = Date.now();
+  await runner.stop();
+  await dataSource.destroy();
+  await log.close();
+  process.stdin.destroy();
+  return { events: job.events, startMs, endMs, peakRssMiB: peakRssMiB() };
+}
+
+/** Prints `ready` and resolves when the parent writes `go`: every process starts at once. */
+function goSignal(): Promise<void> {
+  process.stdout.write('ready\n');
+  return new Promise<void>((resolve) => {
+    process.stdin.on('data', (d: Buffer) => {
+      if (d.toString().includes('go')) resolve();
+    });
+  });
+}
+
 async function main(): Promise<void> {
   const job = JSON.parse(fs.readFileSync(process.argv[2], 'utf8')) as ScalingJob;
-  const result = job.kind === 'size' ? await size(job) : await writer(job);
+  const result =
+    job.kind === 'size' ? await size(job) : job.kind === 'writer' ? await writer(job) : await consumer(job);
   process.stdout.write(`${JSON.stringify(result)}\n`);
 }
 

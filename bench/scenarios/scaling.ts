@@ -6,7 +6,15 @@ import { chartSvg } from '../chart';
 import { registerScenario } from '../registry';
 import { formatCount, formatStats, summarize } from '../stats';
 import { BenchSize, ResultRow, Scenario, ScenarioContext, ScenarioResult, Stats } from '../types';
-import { SCALING_PARTITIONS, SCALING_TOPIC, ScalingJob, SizeResult, WriterResult } from './scaling-worker';
+import {
+  readModelDataSource,
+  recordFactory,
+  SCALING_PARTITIONS,
+  SCALING_TOPIC,
+  ScalingJob,
+  SizeResult,
+  WriterResult,
+} from './scaling-worker';
 
 /**
  * Scaling: how throughput and memory change with the size of the log (10k → 1M events: appends,
@@ -86,48 +94,118 @@ async function measureSize(context: ScenarioContext, events: number, rep: number
   }
 }
 
-/** K processes append to one file at once; aggregate events/s from the first start to the last end. */
-async function measureProcesses(
+/** Starts every job's process, waits until all print `ready`, says `go` to all, collects their results. */
+async function runTogether(
   context: ScenarioContext,
-  processes: number,
-  total: number,
-  rep: number,
-): Promise<{ eventsPerSec: number; peakRssMiB: number }> {
-  const dir = fs.mkdtempSync(path.join(context.tmpDir, `processes-${processes}-`));
+  jobs: readonly ScalingJob[],
+  name: string,
+): Promise<WriterResult[]> {
+  let ready = 0;
+  let go: () => void = () => undefined;
+  const allReady = new Promise<void>((resolve) => (go = resolve));
+  const children = jobs.map((job, i) => startWorker(context, job, `${name}-${i}`));
+  const results = children.map((child) =>
+    finished<WriterResult>(child, (line) => {
+      if (line === 'ready' && ++ready === jobs.length) go();
+    }),
+  );
+  await Promise.race([allReady, Promise.all(results)]);
+  for (const child of children) child.stdin.write('go\n');
+  return Promise.all(results);
+}
+
+interface TogetherResult {
+  readonly eventsPerSec: number;
+  readonly peakRssMiB: number;
+}
+
+function together(events: number, done: readonly WriterResult[]): TogetherResult {
+  const wall = (Math.max(...done.map((d) => d.endMs)) - Math.min(...done.map((d) => d.startMs))) / 1000;
+  return { eventsPerSec: events / wall, peakRssMiB: Math.max(...done.map((d) => d.peakRssMiB)) };
+}
+
+async function sharedLog(dir: string): Promise<string> {
   const file = path.join(dir, 'shared.db');
   const log = SqliteEventLog.open({ file });
   await log.createTopics([{ name: SCALING_TOPIC, partitions: SCALING_PARTITIONS }]);
   await log.close();
+  return file;
+}
+
+/** K processes append to one file at once; aggregate events/s from the first start to the last end. */
+async function measureWriters(
+  context: ScenarioContext,
+  processes: number,
+  total: number,
+  rep: number,
+): Promise<TogetherResult> {
+  const dir = fs.mkdtempSync(path.join(context.tmpDir, `writers-${processes}-`));
   try {
+    const file = await sharedLog(dir);
     const share = Math.ceil(total / processes);
-    let ready = 0;
-    let go: () => void = () => undefined;
-    const allReady = new Promise<void>((resolve) => (go = resolve));
-    const children = Array.from({ length: processes }, (_, i) =>
-      startWorker(
-        context,
-        { kind: 'writer', file, events: share, seed: 1000 * rep + i, keyPrefix: `p${i}-` },
-        `writer-${processes}-${rep}-${i}`,
-      ),
+    const done = await runTogether(
+      context,
+      Array.from({ length: processes }, (_, i): ScalingJob => ({
+        kind: 'writer',
+        file,
+        events: share,
+        seed: 1000 * rep + i,
+        keyPrefix: `p${i}-`,
+      })),
+      `writer-${processes}-${rep}`,
     );
-    const results = children.map((child) =>
-      finished<WriterResult>(child, (line) => {
-        if (line === 'ready' && ++ready === processes) go();
-      }),
-    );
-    await Promise.race([allReady, Promise.all(results)]);
-    for (const child of children) child.stdin.write('go\n');
-    const done = await Promise.all(results);
-    const reopened = SqliteEventLog.open({ file });
-    const stored = (await reopened.offsets(SCALING_TOPIC)).reduce(
-      (n, o) => n + o.endOffset - o.beginOffset,
-      0,
-    );
-    await reopened.close();
+    const log = SqliteEventLog.open({ file });
+    const stored = (await log.offsets(SCALING_TOPIC)).reduce((n, o) => n + o.endOffset - o.beginOffset, 0);
+    await log.close();
     if (stored !== share * processes)
       throw new Error(`The shared log holds ${stored} records, expected ${share * processes}.`);
-    const wall = (Math.max(...done.map((d) => d.endMs)) - Math.min(...done.map((d) => d.startMs))) / 1000;
-    return { eventsPerSec: stored / wall, peakRssMiB: Math.max(...done.map((d) => d.peakRssMiB)) };
+    return together(stored, done);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/**
+ * K processes form one consumer group over a log holding `total` events and fold them into one
+ * shared read-model file; done when the read-model checkpoints cover every record. The read model must then
+ * hold every event exactly once, however the partitions moved while members joined.
+ */
+async function measureConsumers(
+  context: ScenarioContext,
+  processes: number,
+  total: number,
+  rep: number,
+): Promise<TogetherResult> {
+  const dir = fs.mkdtempSync(path.join(context.tmpDir, `consumers-${processes}-`));
+  try {
+    const file = await sharedLog(dir);
+    const log = SqliteEventLog.open({ file });
+    const next = recordFactory(2000 + rep, 'acc-');
+    for (let left = total; left > 0; left -= 1000)
+      await log.append({ records: Array.from({ length: Math.min(1000, left) }, next) });
+    await log.close();
+    const readFile = path.join(dir, 'read.db');
+    await (await readModelDataSource(readFile, true).initialize()).destroy();
+    const done = await runTogether(
+      context,
+      Array.from({ length: processes }, (): ScalingJob => ({
+        kind: 'consumer',
+        file,
+        readFile,
+        events: total,
+      })),
+      `consumer-${processes}-${rep}`,
+    );
+    const dataSource = await readModelDataSource(readFile, false).initialize();
+    const [row] = (await dataSource.query(
+      'SELECT coalesce(sum(events), 0) AS events FROM bench_balances',
+    )) as Array<{ events: number }>;
+    await dataSource.destroy();
+    if (Number(row.events) !== total)
+      throw new Error(
+        `${processes} consumer processes applied ${row.events} events, expected each of ${total} once.`,
+      );
+    return together(total, done);
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
@@ -201,38 +279,55 @@ async function run(context: ScenarioContext): Promise<ScenarioResult> {
     ]);
   }
 
-  const byProcesses = new Map<number, { rate: Stats; rss: Stats }>();
-  for (const k of plan.processes) {
-    const rates: number[] = [];
-    const rss: number[] = [];
-    const n = context.size === 'full' ? Math.min(context.repetitions, 3) : 1;
-    for (let rep = 0; rep < n; rep++) {
-      const r = await measureProcesses(context, k, plan.processEvents, rep);
-      rates.push(r.eventsPerSec);
-      rss.push(r.peakRssMiB);
-      context.progress(
-        `${k} process(es) · rep ${rep + 1}/${n} · ${formatCount(r.eventsPerSec)} events/s together`,
-      );
+  const reps3 = context.size === 'full' ? Math.min(context.repetitions, 3) : 1;
+  const measureAll = async (
+    label: string,
+    measure: (k: number, rep: number) => Promise<TogetherResult>,
+  ): Promise<Map<number, { rate: Stats; rss: Stats }>> => {
+    const byK = new Map<number, { rate: Stats; rss: Stats }>();
+    for (const k of plan.processes) {
+      const rates: number[] = [];
+      const rss: number[] = [];
+      for (let rep = 0; rep < reps3; rep++) {
+        const r = await measure(k, rep);
+        rates.push(r.eventsPerSec);
+        rss.push(r.peakRssMiB);
+        context.progress(
+          `${k} ${label} process(es) · rep ${rep + 1}/${reps3} · ${formatCount(r.eventsPerSec)} events/s together`,
+        );
+      }
+      byK.set(k, { rate: summarize(rates, 'events/s'), rss: summarize(rss, 'MiB') });
     }
-    byProcesses.set(k, { rate: summarize(rates, 'events/s'), rss: summarize(rss, 'MiB') });
-  }
-  const one = byProcesses.get(plan.processes[0])!;
-  for (const [k, m] of byProcesses) {
-    const ratio = m.rate.median / one.rate.median;
+    return byK;
+  };
+  const writers = await measureAll('writer', (k, rep) => measureWriters(context, k, plan.processEvents, rep));
+  const consumers = await measureAll('consumer', (k, rep) =>
+    measureConsumers(context, k, plan.processEvents, rep),
+  );
+  for (const k of plan.processes) {
+    const w = writers.get(k)!;
+    const c = consumers.get(k)!;
+    const writeRatio = w.rate.median / writers.get(plan.processes[0])!.rate.median;
+    const consumeRatio = c.rate.median / consumers.get(plan.processes[0])!.rate.median;
     rows.push({
       id: `processes/${k}`,
       params: { dimension: 'processes', processes: k, events: plan.processEvents, producersPerProcess: 16 },
-      metrics: { appendEventsPerSec: m.rate, peakRssMiBPerProcess: m.rss },
-      derived: { vsOneProcess: ratio },
+      metrics: {
+        appendEventsPerSec: w.rate,
+        projectionEventsPerSec: c.rate,
+        peakRssMiBPerWriter: w.rss,
+        peakRssMiBPerConsumer: c.rss,
+      },
+      derived: { appendVsOneProcess: writeRatio, projectionVsOneProcess: consumeRatio },
     });
     table.push([
       `${k} process${k > 1 ? 'es' : ''}, one file`,
-      formatStats(m.rate),
+      formatStats(w.rate),
       '—',
+      formatStats(c.rate),
+      `${w.rss.median.toFixed(0)} / ${c.rss.median.toFixed(0)}`,
       '—',
-      m.rss.median.toFixed(0),
-      '—',
-      `${ratio.toFixed(2)}×`,
+      `${writeRatio.toFixed(2)}× / ${consumeRatio.toFixed(2)}×`,
     ]);
   }
 
@@ -268,14 +363,15 @@ async function run(context: ScenarioContext): Promise<ScenarioResult> {
         ],
       },
       {
-        title: 'Writers on one SQLite file',
+        title: 'Processes on one SQLite file',
         xLabel: 'OS processes',
         yLabel: 'events/s together (median)',
         xScale: 'linear',
         series: [
+          { name: 'writers', points: plan.processes.map((x) => ({ x, y: writers.get(x)!.rate.median })) },
           {
-            name: 'aggregate append',
-            points: plan.processes.map((x) => ({ x, y: byProcesses.get(x)!.rate.median })),
+            name: 'consumer group',
+            points: plan.processes.map((x) => ({ x, y: consumers.get(x)!.rate.median })),
           },
         ],
       },
@@ -285,7 +381,7 @@ async function run(context: ScenarioContext): Promise<ScenarioResult> {
 
   return {
     scenario: 'scaling',
-    title: 'Scaling: log size (events) and writer processes on one SQLite file',
+    title: 'Scaling: log size (events), and writer and consumer processes on one SQLite file',
     rows,
     table: {
       headers: [
@@ -293,7 +389,7 @@ async function run(context: ScenarioContext): Promise<ScenarioResult> {
         'Append events/s median (min–max)',
         'Append, last 10% events/s',
         'Projection events/s median (min–max)',
-        'Peak RSS MiB',
+        'Peak RSS MiB (processes: writer / consumer)',
         'Log file MiB',
         `vs ${formatCount(plan.sizes[0])} events / vs 1 process (append / projection)`,
       ],
@@ -301,7 +397,7 @@ async function run(context: ScenarioContext): Promise<ScenarioResult> {
     },
     notes: [
       `Log size: a fresh child process appends N ledger events (JSON, Zipf-skewed over 10k accounts, ${SCALING_PARTITIONS} partitions, 100 per append, WAL + synchronous=FULL), then a ProjectionRunner folds all of them into a TypeORM SQLite read model (one upsert per event). "Last 10%" = the final tenth of the appends alone, when the file is largest. Peak RSS = the child's maxRSS over both phases; ${formatCount(plan.sizes[plan.sizes.length - 1])} events peaked at ${largest.rss.median.toFixed(0)} MiB.`,
-      `Processes: K child processes append ${formatCount(plan.processEvents)} events in total (each its share, 16 concurrent one-record appends per process, group commit inside a process, SQLite's write lock between them) to one file after a common start signal; events/s = total ÷ (last end − first start). The machine has the cores shown above: with 2 cores, 3 writers also compete for CPU.`,
+      `Processes: K child processes append ${formatCount(plan.processEvents)} events in total (each its share, 16 concurrent one-record appends per process, group commit inside a process, SQLite's write lock between them) to one file after a common start signal; events/s = total ÷ (last end − first start). Consumers: K processes form the projection's consumer group over a log holding the same number of events and fold them into one shared read-model file; done when the read-model checkpoints cover every record, and the read model must hold each event exactly once (checked). The machine has the cores shown above: with 2 cores, 3 processes also compete for CPU.`,
       `Ratios are to the in-run baseline: the smallest size, and 1 process. Repetitions: ${context.size === 'full' ? `min(${context.repetitions}, 3) per point, 1 for 1M events` : '1 per point'}; median (min–max).`,
       'Chart: `<timestamp>-scaling-chart.svg` beside the JSON in bench/results/ (not with --no-json).',
     ],
@@ -313,7 +409,7 @@ async function run(context: ScenarioContext): Promise<ScenarioResult> {
 export const scalingScenario: Scenario = {
   name: 'scaling',
   description:
-    'throughput and RSS from small to 1M events, and 1 → 3 writer processes on one SQLite file (with an SVG chart)',
+    'throughput and RSS from small to 1M events, and 1 → 3 writer or consumer processes on one SQLite file (with an SVG chart)',
   run,
 };
 
