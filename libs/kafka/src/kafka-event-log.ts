@@ -1,0 +1,241 @@
+import {
+  AppendRequest,
+  AppendResult,
+  CommittedOffset,
+  EventLog,
+  GroupAssignment,
+  GroupDescription,
+  HeartbeatResult,
+  JoinGroupRequest,
+  LogRecord,
+  OffsetOutOfRangeError,
+  OffsetCommit,
+  PartitionOffsets,
+  Partitioner,
+  ReadOptions,
+  TopicDescription,
+  TopicSpec,
+  ValidationError,
+} from '@eventline/core';
+import { Admin, Consumer } from '@platformatic/kafka';
+import { planAppend } from './append-plan';
+import { toEventlineError } from './kafka-errors';
+import { KafkaGroups } from './kafka-groups';
+import { KafkaTopics, TopicSettings } from './kafka-topics';
+import { KeyIndex } from './key-index';
+import { PartitionReader } from './partition-reader';
+import { TopicSettingsStore } from './topic-settings-store';
+import { WriteLease } from './write-lease';
+
+export interface KafkaEventLogOptions extends TopicSettings {
+  /** Bootstrap servers: `['host:9092', ...]` or `'host1:9092,host2:9092'` (as in KAFKA_BROKERS). */
+  readonly brokers: string | readonly string[];
+  /** Client id shown in broker logs and group descriptions (default `eventline-<pid>`). */
+  readonly clientId?: string;
+  /**
+   * The write lease's transactional.id (default `eventline-writer`). Every process writing to the
+   * same topics must use the same one: that is what makes their optimistic checks exclusive.
+   */
+  readonly transactionalId?: string;
+  /** Records per transaction when appends queue up (default 5000). */
+  readonly maxBatchRecords?: number;
+}
+
+/** Placeholder for a key's record that compaction removed. */
+const GONE = {} as LogRecord;
+
+const DEFAULT_READ = { maxRecords: 500, maxBytes: 1 << 20, maxWaitMs: 0 };
+
+/**
+ * The EventLog port on Apache Kafka 4.x: topics through the admin API, appends as transactions of
+ * one write lease (optimistic concurrency, per-key versions), read_committed reads, Kafka's own
+ * consumer-group protocol. Same semantics as the SQLite engine; the contract suite covers both.
+ *
+ * @example
+ * const log = await KafkaEventLog.open({ brokers: process.env.KAFKA_BROKERS ?? '127.0.0.1:9092' });
+ */
+export class KafkaEventLog implements EventLog {
+  private readonly partitioner = new Partitioner();
+  private readonly longPollers: Consumer[] = [];
+
+  private constructor(
+    private readonly brokers: string[],
+    private readonly clientId: string,
+    private readonly admin: Admin,
+    private readonly consumer: Consumer,
+    private readonly topics: KafkaTopics,
+    private readonly reader: PartitionReader,
+    private readonly index: KeyIndex,
+    private readonly lease: WriteLease,
+    private readonly groups: KafkaGroups,
+  ) {}
+
+  static async open(options: KafkaEventLogOptions): Promise<KafkaEventLog> {
+    const brokers = (typeof options.brokers === 'string' ? options.brokers.split(',') : [...options.brokers])
+      .map((b) => b.trim())
+      .filter(Boolean);
+    if (brokers.length === 0) throw new ValidationError('KafkaEventLog needs at least one broker (host:port).');
+    const clientId = options.clientId ?? `eventline-${process.pid}`;
+    const base = { clientId, bootstrapBrokers: brokers, retries: 3, retryDelay: 200 };
+    const admin = new Admin(base);
+    const consumer = new Consumer({ ...base, groupId: `${clientId}-reader` });
+    const topics = new KafkaTopics(admin, options);
+    const reader = new PartitionReader(consumer);
+    const index = new KeyIndex(reader);
+    const lease = new WriteLease(
+      {
+        clientId,
+        bootstrapBrokers: brokers,
+        transactionalId: options.transactionalId ?? 'eventline-writer',
+        maxBatchRecords: options.maxBatchRecords ?? 5000,
+      },
+      index,
+      reader,
+    );
+    topics.store = new TopicSettingsStore(topics, index, reader, lease);
+    const groups = new KafkaGroups(admin, reader, topics, clientId);
+    const log = new KafkaEventLog(brokers, clientId, admin, consumer, topics, reader, index, lease, groups);
+    await admin.metadata({ topics: [] }).catch((error: unknown) => {
+      void log.close();
+      throw toEventlineError(error, `reach the brokers ${brokers.join(',')}`);
+    });
+    return log;
+  }
+
+  createTopics(specs: readonly TopicSpec[]): Promise<void> {
+    return this.topics.create(specs);
+  }
+
+  describeTopic(name: string): Promise<TopicDescription> {
+    return this.topics.describe(name);
+  }
+
+  listTopics(): Promise<TopicDescription[]> {
+    return this.topics.list();
+  }
+
+  async append(request: AppendRequest): Promise<AppendResult> {
+    return this.lease.append(await planAppend(request, this.topics, this.partitioner));
+  }
+
+  async read(topic: string, partition: number, offset: number, options: ReadOptions = {}): Promise<LogRecord[]> {
+    await this.topics.checkPartition(topic, partition);
+    if (!Number.isSafeInteger(offset) || offset < 0) {
+      throw new ValidationError(`Offset must be a whole number ≥ 0, got ${offset}.`, { topic, partition, offset });
+    }
+    const { maxRecords, maxBytes, maxWaitMs } = { ...DEFAULT_READ, ...stripUndefined(options) };
+    const { begin } = await this.reader.offsets(topic);
+    const beginOffset = Number(begin[partition]);
+    if (offset < beginOffset) {
+      if (options.autoOffsetReset !== 'earliest') throw new OffsetOutOfRangeError(topic, partition, offset, beginOffset);
+      offset = beginOffset;
+    }
+    let records = await this.reader.fetch(topic, partition, offset, { maxWaitMs: 0, maxBytes });
+    if (records.length === 0 && maxWaitMs > 0) records = await this.longPoll(topic, partition, offset, maxWaitMs, maxBytes);
+    return limit(records, maxRecords, maxBytes);
+  }
+
+  async readKey(topic: string, key: string, afterVersion = 0): Promise<LogRecord[]> {
+    await this.topics.describe(topic);
+    const index = await this.index.catchUp(topic);
+    const wanted = (index.keys.get(key) ?? []).filter((p) => p.keyVersion > afterVersion);
+    const found = new Map<string, LogRecord>();
+    // Fetch from the first wanted offset; one fetch usually brings several of the key's records.
+    for (let i = 0; i < wanted.length; i++) {
+      const { partition, offset } = wanted[i];
+      if (found.has(`${partition}:${offset}`)) continue;
+      const chunk = await this.reader.fetchChunk(topic, partition, offset, { maxWaitMs: 0, maxBytes: 1 << 20 });
+      for (const r of chunk.records) if (r.key === key) found.set(`${partition}:${r.offset}`, r);
+      if (!found.has(`${partition}:${offset}`)) found.set(`${partition}:${offset}`, GONE); // compacted away
+    }
+    return wanted.map((p) => found.get(`${p.partition}:${p.offset}`)!).filter((r) => r !== GONE);
+  }
+
+  async readLatest(topic: string, key: string): Promise<LogRecord | null> {
+    await this.topics.describe(topic);
+    const latest = (await this.index.catchUp(topic)).keys.get(key)?.at(-1);
+    if (!latest) return null;
+    const records = await this.reader.fetch(topic, latest.partition, latest.offset, { maxWaitMs: 0, maxBytes: 1 << 20 });
+    // Missing: the latest was a tombstone the cleaner has removed since.
+    return records.find((r) => r.offset === latest.offset) ?? null;
+  }
+
+  async keyVersions(topic: string, keys: readonly string[]): Promise<Map<string, number>> {
+    await this.topics.describe(topic);
+    const index = await this.index.catchUp(topic);
+    return new Map(keys.map((key) => [key, index.version(key)]));
+  }
+
+  async offsets(topic: string): Promise<PartitionOffsets[]> {
+    const partitions = await this.topics.partitions(topic);
+    const { begin, end } = await this.reader.offsets(topic);
+    return Array.from({ length: partitions }, (_, partition) => ({
+      topic,
+      partition,
+      beginOffset: Number(begin[partition]),
+      endOffset: Number(end[partition]),
+    }));
+  }
+
+  joinGroup(request: JoinGroupRequest): Promise<GroupAssignment> {
+    return this.groups.join(request);
+  }
+
+  heartbeat(groupId: string, memberId: string, generation: number): Promise<HeartbeatResult> {
+    return this.groups.heartbeat(groupId, memberId, generation);
+  }
+
+  leaveGroup(groupId: string, memberId: string): Promise<void> {
+    return this.groups.leave(groupId, memberId);
+  }
+
+  commitOffsets(groupId: string, memberId: string, generation: number, offsets: readonly OffsetCommit[]): Promise<void> {
+    return this.groups.commit(groupId, memberId, generation, offsets);
+  }
+
+  fetchOffsets(groupId: string, topic?: string): Promise<CommittedOffset[]> {
+    return this.groups.fetchOffsets(groupId, topic);
+  }
+
+  describeGroup(groupId: string): Promise<GroupDescription> {
+    return this.groups.describe(groupId);
+  }
+
+  listGroups(): Promise<string[]> {
+    return this.groups.list();
+  }
+
+  async close(): Promise<void> {
+    await this.groups.close();
+    await this.lease.close();
+    await Promise.all([...this.longPollers, this.consumer].map((c) => Promise.resolve(c.close(true)).catch(() => undefined)));
+    await this.admin.close().catch(() => undefined);
+  }
+
+  /** A long poll blocks its connection, so it gets a client of its own (pooled), not the shared one. */
+  private async longPoll(topic: string, partition: number, offset: number, maxWaitMs: number, maxBytes: number): Promise<LogRecord[]> {
+    const consumer =
+      this.longPollers.pop() ??
+      new Consumer({ clientId: this.clientId, bootstrapBrokers: this.brokers, groupId: `${this.clientId}-reader` });
+    try {
+      return await this.reader.fetch(topic, partition, offset, { maxWaitMs, maxBytes }, consumer);
+    } finally {
+      this.longPollers.push(consumer);
+    }
+  }
+}
+
+function limit(records: LogRecord[], maxRecords: number, maxBytes: number): LogRecord[] {
+  const out: LogRecord[] = [];
+  let bytes = 0;
+  for (const r of records) {
+    if (out.length >= maxRecords || (out.length > 0 && bytes + (r.value?.length ?? 0) > maxBytes)) break;
+    bytes += r.value?.length ?? 0;
+    out.push(r);
+  }
+  return out;
+}
+
+function stripUndefined<T extends object>(o: T): Partial<T> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
