@@ -31,3 +31,9 @@ export function mulberry32(seed: number): () => number {
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
 }
+
+/** A seeded uniform sampler over 0..n-1 (the no-skew comparison). */
+export function uniformSampler(n: number, seed: number): () => number {
+  const random = mulberry32(seed);
+  return () => Math.floor(random() * n);
+}

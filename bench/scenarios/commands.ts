@@ -14,7 +14,7 @@ import { handlePost, Ledger, Post } from '../fixtures/ledger';
 import { registerScenario } from '../registry';
 import { timeVariants, Variant } from '../measure';
 import { formatCount, formatNumber, formatStats, quantile, summarize } from '../stats';
-import { zipfSampler } from '../zipf';
+import { uniformSampler, zipfSampler } from '../zipf';
 import { BenchSize, ResultRow, Scenario, ScenarioContext, ScenarioResult } from '../types';
 
 /**
@@ -45,7 +45,7 @@ interface Sizes {
 
 const SIZES: Record<BenchSize, Sizes> = {
   tiny: { ledgers: 50, commands: 200, latencySeconds: 0.2, histories: [1, 100, 250], loads: 5 },
-  quick: { ledgers: 1_000, commands: 2_000, latencySeconds: 0.4, histories: [1, 1_000, 10_000], loads: 30 },
+  quick: { ledgers: 500, commands: 1_000, latencySeconds: 0.25, histories: [1, 1_000, 5_000], loads: 20 },
   full: { ledgers: 10_000, commands: 30_000, latencySeconds: 4, histories: [1, 1_000, 100_000], loads: 200 },
 };
 
@@ -98,9 +98,9 @@ async function openLedgers(side: Side, count: number): Promise<void> {
   }
 }
 
-/** The same command stream for every run: Zipf-skewed ledger ids, positive amounts (never overdrawn). */
-function makeCommands(count: number, ledgers: number, seed: number): Post[] {
-  const next = zipfSampler(ledgers, ZIPF_EXPONENT, seed);
+/** The same command stream for every run: Zipf-skewed (or uniform) ledger ids, positive amounts (never overdrawn). */
+function makeCommands(count: number, ledgers: number, seed: number, uniform = false): Post[] {
+  const next = uniform ? uniformSampler(ledgers, seed) : zipfSampler(ledgers, ZIPF_EXPONENT, seed);
   return Array.from({ length: count }, (_, i) => Post.of(ledgerId(next()), 1 + (i % 500), `posting ${i}`));
 }
 
@@ -127,6 +127,8 @@ function throughputVariant(
   name: string,
   idempotent: boolean,
   retries: number[],
+  uniform = false,
+  cpuSeconds: number[] = [],
 ): Variant {
   let seed = 100;
   return {
@@ -134,10 +136,11 @@ function throughputVariant(
     async prepare() {
       const side = await openSide(context.tmpDir, SNAPSHOT_EVERY);
       await openLedgers(side, sizes.ledgers);
-      const commands = makeCommands(sizes.commands, sizes.ledgers, seed++);
+      const commands = makeCommands(sizes.commands, sizes.ledgers, seed++, uniform);
       let completed = false;
       return {
         async run() {
+          const cpuBefore = process.cpuUsage();
           let next = 0;
           const failures: unknown[] = [];
           const caller = async (): Promise<void> => {
@@ -155,6 +158,8 @@ function throughputVariant(
             );
           }
           completed = true;
+          const cpu = process.cpuUsage(cpuBefore);
+          cpuSeconds.push((cpu.user + cpu.system) / 1e6);
         },
         async dispose() {
           try {
@@ -257,15 +262,18 @@ async function run(context: ScenarioContext): Promise<ScenarioResult> {
   const params = { ledgers: sizes.ledgers, zipfExponent: ZIPF_EXPONENT, snapshotEvery: SNAPSHOT_EVERY };
 
   // 1. Maximum throughput, closed loop.
-  const retries: Record<string, number[]> = { plain: [], idempotent: [] };
+  const retries: Record<string, number[]> = { plain: [], idempotent: [], uniform: [] };
+  const cpu: Record<string, number[]> = { plain: [], idempotent: [], uniform: [] };
   const seconds = await timeVariants(context, `throughput, ${CONCURRENCY} concurrent callers`, [
-    throughputVariant(context, sizes, 'plain', false, retries.plain),
-    throughputVariant(context, sizes, 'idempotent', true, retries.idempotent),
+    throughputVariant(context, sizes, 'plain', false, retries.plain, false, cpu.plain),
+    throughputVariant(context, sizes, 'idempotent', true, retries.idempotent, false, cpu.idempotent),
+    throughputVariant(context, sizes, 'uniform', false, retries.uniform, true, cpu.uniform),
   ]);
   const max: Record<string, number> = {};
   for (const [name, label] of [
-    ['plain', 'no idempotency key'],
-    ['idempotent', 'with an idempotency key (one more record per command)'],
+    ['plain', 'Zipf keys, no idempotency key'],
+    ['idempotent', 'Zipf keys, with an idempotency key (one more record per command)'],
+    ['uniform', 'uniform keys (for comparison: no hot ledger), no idempotency key'],
   ] as const) {
     const cps = summarize(
       seconds.get(name)!.map((s) => sizes.commands / s),
@@ -273,22 +281,28 @@ async function run(context: ScenarioContext): Promise<ScenarioResult> {
     );
     max[name] = cps.median;
     const lostRaces = summarize(retries[name], 're-runs');
+    // Warm-up runs recorded CPU too: keep the timed ones (the last `repetitions`).
+    const perCpuSecond = summarize(
+      cpu[name].slice(-context.repetitions).map((c) => sizes.commands / c),
+      'commands per CPU-second',
+    );
     rows.push({
       id: `throughput/${name}`,
       params: {
         ...params,
         commands: sizes.commands,
         concurrency: CONCURRENCY,
-        idempotencyKey: String(name !== 'plain'),
+        idempotencyKey: String(name === 'idempotent'),
+        keys: name === 'uniform' ? 'uniform' : 'zipf',
       },
-      metrics: { commandsPerSec: cps, handlerReRuns: lostRaces },
+      metrics: { commandsPerSec: cps, commandsPerCpuSecond: perCpuSecond, handlerReRuns: lostRaces },
       derived: { usPerCommand: 1e6 / cps.median },
     });
     table.push([
       `max throughput, ${label}`,
       `${CONCURRENCY} callers, closed loop, ${formatCount(sizes.commands)} commands`,
       `${formatStats(cps)} commands/s`,
-      `${formatNumber(1e6 / cps.median, 0)} µs/command; ${lostRaces.median} handler re-runs after lost races`,
+      `${formatNumber(1e6 / cps.median, 0)} µs/command; ${formatCount(perCpuSecond.median)} commands per CPU-second (this process); ${lostRaces.median} handler re-runs after lost races`,
     ]);
   }
 
@@ -400,6 +414,7 @@ async function run(context: ScenarioContext): Promise<ScenarioResult> {
     notes: [
       `Ledger aggregate (ledger.opened, ledger.posted), ${formatCount(sizes.ledgers)} ledgers opened beforehand; ledger ids drawn Zipf(s=${ZIPF_EXPONENT}); snapshot every ${SNAPSHOT_EVERY} events; ${PARTITIONS} partitions; WAL + synchronous=FULL; a fresh database per run.`,
       `Each command: CommandPipeline.execute → class-validator → handler (repository.load: latest snapshot via readLatest + events after it via readKey; decide; save) → one atomic append (group commit) → EventBus publication hook. Lost races (two callers on one hot ledger) re-run on fresh state, up to ${RETRIES} times; the re-runs are counted.`,
+      'Commands per CPU-second: commands / (user + system CPU time of this process during the run) — less sensitive than commands/s to other processes on a busy machine; fsync waits are not CPU time.',
       `Max throughput: ${context.repetitions} timed repetitions after ${context.warmups} warm-up, the two variants interleaved. Latency: ${context.repetitions} open-loop runs per load level, arrivals at a fixed rate (a fraction of the plain max median), latency from each command's scheduled arrival to its acknowledgement (committed and fsynced); p50/p99/p99.9 are medians over runs.`,
       'Load: repository.load(id) on one database holding all histories, built with 1000-event saves; "on" reads the latest snapshot + the events after it (aggregate cache off), "off" replays the whole history, "on + cache" is the default store: the state cached in process after the first load, checked against the id\'s version in the log. Warm page cache.',
       'A benchmark, not a test: nothing here asserts timings. Targets (issue #3): ≥ 10k commands/s; p99 ≤ 10 ms at half load; 100k-event load ≤ 1.5× a 1-event load with snapshots.',

@@ -81,7 +81,7 @@ describe('benchmark harness', () => {
     });
     const { result } = report.runs[0];
     const byId = new Map(result.rows.map((r) => [r.id, r]));
-    for (const id of ['throughput/plain', 'throughput/idempotent']) {
+    for (const id of ['throughput/plain', 'throughput/idempotent', 'throughput/uniform']) {
       expect(byId.get(id)?.metrics.commandsPerSec.median).toBeGreaterThan(0);
     }
     for (const id of ['latency/50pct', 'latency/90pct']) {

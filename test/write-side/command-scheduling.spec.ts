@@ -119,7 +119,7 @@ describe('command scheduling in one process', () => {
       const rivalRun: { done?: Promise<unknown> } = {};
       let first = true;
       const afterRival = () =>
-        first ? ((first = false), loaded().then(() => rivalRun.done)) : Promise.resolve();
+        first ? ((first = false), loaded().then(async () => void (await rivalRun.done))) : Promise.resolve();
       const mine = deposit(side, command, afterRival);
       rivalRun.done = deposit(rival, new Deposit('acc', 1), loaded);
       await rivalRun.done;

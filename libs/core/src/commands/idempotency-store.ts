@@ -38,16 +38,15 @@ export class IdempotencyStore {
   }
 
   async lookup(key: string): Promise<IdempotencyLookup> {
+    // A new key (the usual case) costs one lookup; a known one a second, for its latest record.
+    const version = (await this.log.keyVersions(this.topic, [key])).get(key) ?? 0;
+    if (version === 0) return { outcome: null, version };
     const latest = await this.log.readLatest(this.topic, key);
-    if (latest && latest.value !== null && latest.keyVersion !== null) {
-      return {
-        outcome: JSON.parse(latest.value.toString('utf8')) as StoredOutcome,
-        version: latest.keyVersion,
-      };
-    }
-    if (latest?.keyVersion) return { outcome: null, version: latest.keyVersion };
-    // No record: a new key (version 0), unless compaction removed a tombstone that was its latest.
-    return { outcome: null, version: (await this.log.keyVersions(this.topic, [key])).get(key) ?? 0 };
+    if (!latest || latest.value === null) return { outcome: null, version: latest?.keyVersion ?? version };
+    return {
+      outcome: JSON.parse(latest.value.toString('utf8')) as StoredOutcome,
+      version: latest.keyVersion ?? version,
+    };
   }
 
   /** The record and expectation to append with the command's events. */
