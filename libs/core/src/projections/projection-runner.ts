@@ -221,6 +221,9 @@ export class ProjectionRunner<M = unknown> {
       );
       for (const tp of fresh)
         this.positions.set(partitionId(tp), stored.get(partitionId(tp))?.nextOffset ?? 0);
+      // Mirror the checkpoints of adopted partitions into the group offsets even if nothing is left
+      // to apply there (the previous owner's commit may have been fenced).
+      this.offsetsDirty = true;
     }
     this.assignment = assignment;
   }
