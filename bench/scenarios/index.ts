@@ -3,3 +3,4 @@ import './log';
 import './commands';
 import './peers';
 import './scaling';
+import './replay';
