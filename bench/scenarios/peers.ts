@@ -1,9 +1,9 @@
-import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { registerScenario } from '../registry';
 import { formatCount, formatStats, summarize } from '../stats';
 import { BenchSize, ResultRow, Scenario, ScenarioContext, ScenarioResult, Stats } from '../types';
+import { childResult, REPO, startChild, typescriptArgs } from './peers-child';
 import { installPeers, PEERS_DIR, peersInstalled } from './peers-install';
 import { createDatabase, dropDatabase, postgresAvailable } from './peers-postgres';
 import { DriverJob, DriverResult, PeerBackend } from './peers-protocol';
@@ -29,10 +29,8 @@ interface SystemSpec {
   readonly peer: boolean;
   /** false: Eventline's write path alone, no projection (a diagnostic row, not a comparison). */
   readonly projection?: false;
-  readonly command: (job: string) => { file: string; args: string[]; cwd: string };
+  readonly command: (job: string) => { args: string[]; cwd: string };
 }
-
-const REPO = path.resolve(__dirname, '..', '..');
 
 const eventline = (backend: PeerBackend, projection?: false): SystemSpec => ({
   system: 'eventline',
@@ -40,15 +38,7 @@ const eventline = (backend: PeerBackend, projection?: false): SystemSpec => ({
   peer: false,
   ...(projection === false ? { projection } : {}),
   command: (job) => ({
-    file: process.execPath,
-    args: [
-      '-r',
-      'ts-node/register/transpile-only',
-      '-r',
-      'tsconfig-paths/register',
-      path.join(__dirname, 'peers-eventline-driver.ts'),
-      job,
-    ],
+    args: typescriptArgs(path.join(__dirname, 'peers-eventline-driver.ts'), job),
     cwd: REPO,
   }),
 });
@@ -57,7 +47,7 @@ const peer = (system: 'emmett' | 'ocoda', backend: PeerBackend, script: string):
   system,
   backend,
   peer: true,
-  command: (job) => ({ file: process.execPath, args: [path.join(PEERS_DIR, script), job], cwd: PEERS_DIR }),
+  command: (job) => ({ args: [path.join(PEERS_DIR, script), job], cwd: PEERS_DIR }),
 });
 
 const ALL_SYSTEMS: readonly SystemSpec[] = [
@@ -76,29 +66,10 @@ function idOf(spec: SystemSpec): string {
 }
 
 function runDriver(spec: SystemSpec, jobFile: string): Promise<DriverResult> {
-  const { file, args, cwd } = spec.command(jobFile);
-  return new Promise((resolve, reject) => {
-    const child = spawn(file, args, {
-      cwd,
-      env: { ...process.env, TS_NODE_PROJECT: path.join(REPO, 'tsconfig.json') },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    const timer = setTimeout(() => child.kill('SIGKILL'), DRIVER_TIMEOUT_MS);
-    child.on('error', reject);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      const last = stdout.trim().split('\n').pop() ?? '';
-      if (code !== 0 || !last.startsWith('{')) {
-        reject(new Error(`${idOf(spec)} driver failed (exit ${code}):\n${stderr.slice(-3000)}`));
-        return;
-      }
-      resolve(JSON.parse(last) as DriverResult);
-    });
-  });
+  const { args, cwd } = spec.command(jobFile);
+  const child = startChild(args, cwd);
+  child.stdin.end();
+  return childResult<DriverResult>(child, `${idOf(spec)} driver`, DRIVER_TIMEOUT_MS);
 }
 
 /** Every system must leave exactly the read model the workload implies; a fast wrong answer is no result. */

@@ -1,25 +1,14 @@
-import { ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
-import * as fs from 'node:fs';
-import * as path from 'node:path';
-import { SqliteEventLog } from '@eventline/sqlite';
-import { chartSvg } from '../chart';
 import { registerScenario } from '../registry';
 import { formatCount, formatStats, summarize } from '../stats';
 import { BenchSize, ResultRow, Scenario, ScenarioContext, ScenarioResult, Stats } from '../types';
-import {
-  readModelDataSource,
-  recordFactory,
-  SCALING_PARTITIONS,
-  SCALING_TOPIC,
-  ScalingJob,
-  SizeResult,
-  WriterResult,
-} from './scaling-worker';
+import { scalingChart } from './scaling-chart';
+import { measureConsumers, measureSize, measureWriters, TogetherResult } from './scaling-measure';
+import { SCALING_PARTITIONS, SizeResult } from './scaling-worker';
 
 /**
  * Scaling: how throughput and memory change with the size of the log (10k → 1M events: appends,
- * then a projection folding them all) and with the number of OS processes writing one SQLite file
- * (1 → 3). Every measurement runs in a fresh child process, so RSS is that run's alone. The chart
+ * then a projection folding them all) and with the number of OS processes on one SQLite file
+ * (1 → 3 writers; 1 → 3 members of one projection consumer group). Every measurement runs in a fresh child process, so RSS is that run's alone. The chart
  * (SVG) is written next to the JSON result.
  */
 
@@ -35,181 +24,6 @@ const PLANS: Record<BenchSize, Plan> = {
   quick: { sizes: [2_000, 10_000], processes: [1, 2], processEvents: 2_000 },
   full: { sizes: [10_000, 100_000, 1_000_000], processes: [1, 2, 3], processEvents: 30_000 },
 };
-
-const REPO = path.resolve(__dirname, '..', '..');
-const WORKER = path.join(__dirname, 'scaling-worker.ts');
-const WORKER_TIMEOUT_MS = 60 * 60_000;
-
-function startWorker(
-  context: ScenarioContext,
-  job: ScalingJob,
-  name: string,
-): ChildProcessWithoutNullStreams {
-  const jobFile = path.join(context.tmpDir, `${name}.json`);
-  fs.writeFileSync(jobFile, JSON.stringify(job));
-  return spawn(
-    process.execPath,
-    ['-r', 'ts-node/register/transpile-only', '-r', 'tsconfig-paths/register', WORKER, jobFile],
-    { cwd: REPO, env: { ...process.env, TS_NODE_PROJECT: path.join(REPO, 'tsconfig.json') } },
-  );
-}
-
-/** Resolves with the worker's last stdout line as JSON; `onLine` sees every line (the `ready` handshake). */
-function finished<T>(
-  child: ChildProcessWithoutNullStreams,
-  onLine: (line: string) => void = () => undefined,
-): Promise<T> {
-  return new Promise((resolve, reject) => {
-    let stdout = '';
-    let stderr = '';
-    let pending = '';
-    child.stdout.on('data', (d: Buffer) => {
-      stdout += d.toString();
-      pending += d.toString();
-      const lines = pending.split('\n');
-      pending = lines.pop() ?? '';
-      lines.forEach(onLine);
-    });
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    const timer = setTimeout(() => child.kill('SIGKILL'), WORKER_TIMEOUT_MS);
-    child.on('error', reject);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      const last = stdout.trim().split('\n').pop() ?? '';
-      if (code !== 0 || !last.startsWith('{'))
-        reject(new Error(`scaling worker failed (exit ${code}):\n${stderr.slice(-3000)}`));
-      else resolve(JSON.parse(last) as T);
-    });
-  });
-}
-
-async function measureSize(context: ScenarioContext, events: number, rep: number): Promise<SizeResult> {
-  const dir = fs.mkdtempSync(path.join(context.tmpDir, `size-${events}-`));
-  try {
-    return await finished<SizeResult>(
-      startWorker(context, { kind: 'size', dir, events, seed: 100 + rep }, `size-${events}-${rep}`),
-    );
-  } finally {
-    fs.rmSync(dir, { recursive: true, force: true });
-  }
-}
-
-/** Starts every job's process, waits until all print `ready`, says `go` to all, collects their results. */
-async function runTogether(
-  context: ScenarioContext,
-  jobs: readonly ScalingJob[],
-  name: string,
-): Promise<WriterResult[]> {
-  let ready = 0;
-  let go: () => void = () => undefined;
-  const allReady = new Promise<void>((resolve) => (go = resolve));
-  const children = jobs.map((job, i) => startWorker(context, job, `${name}-${i}`));
-  const results = children.map((child) =>
-    finished<WriterResult>(child, (line) => {
-      if (line === 'ready' && ++ready === jobs.length) go();
-    }),
-  );
-  await Promise.race([allReady, Promise.all(results)]);
-  for (const child of children) child.stdin.write('go\n');
-  return Promise.all(results);
-}
-
-interface TogetherResult {
-  readonly eventsPerSec: number;
-  readonly peakRssMiB: number;
-}
-
-function together(events: number, done: readonly WriterResult[]): TogetherResult {
-  const wall = (Math.max(...done.map((d) => d.endMs)) - Math.min(...done.map((d) => d.startMs))) / 1000;
-  return { eventsPerSec: events / wall, peakRssMiB: Math.max(...done.map((d) => d.peakRssMiB)) };
-}
-
-async function sharedLog(dir: string): Promise<string> {
-  const file = path.join(dir, 'shared.db');
-  const log = SqliteEventLog.open({ file });
-  await log.createTopics([{ name: SCALING_TOPIC, partitions: SCALING_PARTITIONS }]);
-  await log.close();
-  return file;
-}
-
-/** K processes append to one file at once; aggregate events/s from the first start to the last end. */
-async function measureWriters(
-  context: ScenarioContext,
-  processes: number,
-  total: number,
-  rep: number,
-): Promise<TogetherResult> {
-  const dir = fs.mkdtempSync(path.join(context.tmpDir, `writers-${processes}-`));
-  try {
-    const file = await sharedLog(dir);
-    const share = Math.ceil(total / processes);
-    const done = await runTogether(
-      context,
-      Array.from({ length: processes }, (_, i): ScalingJob => ({
-        kind: 'writer',
-        file,
-        events: share,
-        seed: 1000 * rep + i,
-        keyPrefix: `p${i}-`,
-      })),
-      `writer-${processes}-${rep}`,
-    );
-    const log = SqliteEventLog.open({ file });
-    const stored = (await log.offsets(SCALING_TOPIC)).reduce((n, o) => n + o.endOffset - o.beginOffset, 0);
-    await log.close();
-    if (stored !== share * processes)
-      throw new Error(`The shared log holds ${stored} records, expected ${share * processes}.`);
-    return together(stored, done);
-  } finally {
-    fs.rmSync(dir, { recursive: true, force: true });
-  }
-}
-
-/**
- * K processes form one consumer group over a log holding `total` events and fold them into one
- * shared read-model file; done when the read-model checkpoints cover every record. The read model must then
- * hold every event exactly once, however the partitions moved while members joined.
- */
-async function measureConsumers(
-  context: ScenarioContext,
-  processes: number,
-  total: number,
-  rep: number,
-): Promise<TogetherResult> {
-  const dir = fs.mkdtempSync(path.join(context.tmpDir, `consumers-${processes}-`));
-  try {
-    const file = await sharedLog(dir);
-    const log = SqliteEventLog.open({ file });
-    const next = recordFactory(2000 + rep, 'acc-');
-    for (let left = total; left > 0; left -= 1000)
-      await log.append({ records: Array.from({ length: Math.min(1000, left) }, next) });
-    await log.close();
-    const readFile = path.join(dir, 'read.db');
-    await (await readModelDataSource(readFile, true).initialize()).destroy();
-    const done = await runTogether(
-      context,
-      Array.from({ length: processes }, (): ScalingJob => ({
-        kind: 'consumer',
-        file,
-        readFile,
-        events: total,
-      })),
-      `consumer-${processes}-${rep}`,
-    );
-    const dataSource = await readModelDataSource(readFile, false).initialize();
-    const [row] = (await dataSource.query(
-      'SELECT coalesce(sum(events), 0) AS events FROM bench_balances',
-    )) as Array<{ events: number }>;
-    await dataSource.destroy();
-    if (Number(row.events) !== total)
-      throw new Error(
-        `${processes} consumer processes applied ${row.events} events, expected each of ${total} once.`,
-      );
-    return together(total, done);
-  } finally {
-    fs.rmSync(dir, { recursive: true, force: true });
-  }
-}
 
 async function run(context: ScenarioContext): Promise<ScenarioResult> {
   const plan = PLANS[context.size];
@@ -332,52 +146,14 @@ async function run(context: ScenarioContext): Promise<ScenarioResult> {
   }
 
   const largest = bySize.get(plan.sizes[plan.sizes.length - 1])!;
-  const chart = chartSvg(
-    'Eventline scaling (embedded SQLite engine)',
-    [
-      {
-        title: 'Throughput vs log size',
-        xLabel: 'events in the log (log scale)',
-        yLabel: 'events/s (median)',
-        xScale: 'log',
-        series: [
-          { name: 'append', points: plan.sizes.map((x) => ({ x, y: bySize.get(x)!.append.median })) },
-          {
-            name: 'append, last 10%',
-            dashed: true,
-            points: plan.sizes.map((x) => ({ x, y: bySize.get(x)!.tail.median })),
-          },
-          { name: 'projection', points: plan.sizes.map((x) => ({ x, y: bySize.get(x)!.project.median })) },
-        ],
-      },
-      {
-        title: 'Peak RSS vs log size',
-        xLabel: 'events in the log (log scale)',
-        yLabel: 'MiB',
-        xScale: 'log',
-        series: [
-          {
-            name: 'peak RSS (append + projection)',
-            points: plan.sizes.map((x) => ({ x, y: bySize.get(x)!.rss.median })),
-          },
-        ],
-      },
-      {
-        title: 'Processes on one SQLite file',
-        xLabel: 'OS processes',
-        yLabel: 'events/s together (median)',
-        xScale: 'linear',
-        series: [
-          { name: 'writers', points: plan.processes.map((x) => ({ x, y: writers.get(x)!.rate.median })) },
-          {
-            name: 'consumer group',
-            points: plan.processes.map((x) => ({ x, y: consumers.get(x)!.rate.median })),
-          },
-        ],
-      },
-    ],
-    `${context.size} run · ${new Date().toISOString()} · see the JSON beside this file for machine facts and every sample`,
-  );
+  const chart = scalingChart(context.size, plan, {
+    append: (x) => bySize.get(x)!.append.median,
+    appendTail: (x) => bySize.get(x)!.tail.median,
+    projection: (x) => bySize.get(x)!.project.median,
+    peakRss: (x) => bySize.get(x)!.rss.median,
+    writers: (k) => writers.get(k)!.rate.median,
+    consumers: (k) => consumers.get(k)!.rate.median,
+  });
 
   return {
     scenario: 'scaling',
