@@ -101,9 +101,9 @@ function removeDatabase(file: string): void {
 // ---------------------------------------------------------------------------------------------
 // Eventline side
 
-async function openEventline(file: string): Promise<SqliteEventLog> {
+async function openEventline(file: string, keyIndex = false): Promise<SqliteEventLog> {
   const log = SqliteEventLog.open({ file });
-  await log.createTopics([{ name: TOPIC, partitions: PARTITIONS }]);
+  await log.createTopics([{ name: TOPIC, partitions: PARTITIONS, keyIndex }]);
   return log;
 }
 
@@ -117,12 +117,18 @@ async function checkEventlineCount(log: SqliteEventLog, expected: number): Promi
 }
 
 /** `concurrency` = 1: each append awaited before the next; > 1: that many producers, each awaiting its own. */
-function eventlineAppend(dir: string, workload: Workload, batchSize: number, concurrency: number): Variant {
+function eventlineAppend(
+  dir: string,
+  workload: Workload,
+  batchSize: number,
+  concurrency: number,
+  keyIndex = false,
+): Variant {
   return {
     name: 'eventline',
     async prepare() {
       const file = freshFile(dir, 'eventline');
-      const log = await openEventline(file);
+      const log = await openEventline(file, keyIndex);
       const batches = chunk(workload.records.map(toProducerRecord), batchSize);
       return {
         async run() {
@@ -378,6 +384,18 @@ async function run(context: ScenarioContext): Promise<ScenarioResult> {
       workload: batch1000,
       variants: [eventlineAppend(dir, batch1000, 1000, 1), rawAppend(dir, batch1000, 1000)],
     });
+    if (valueSize === VALUE_SIZES[0]) {
+      // What an entity-stream topic (<aggregate>.events) pays for readKey: the records_by_key index.
+      await measure({
+        id: `append/${v}/batch-1000/key-index`,
+        operation: 'append',
+        valueSize,
+        eventlineMode: '1000 rec/append, sequential, topic with keyIndex',
+        rawMode: '1000 rows/txn',
+        workload: batch1000,
+        variants: [eventlineAppend(dir, batch1000, 1000, 1, true), rawAppend(dir, batch1000, 1000)],
+      });
+    }
 
     // Reads: fill one database of each kind once (untimed), then time whole-topic scans.
     const readWorkload =
@@ -433,7 +451,7 @@ async function run(context: ScenarioContext): Promise<ScenarioResult> {
     notes: [
       `${context.repetitions} timed repetitions after ${context.warmups} warm-up, Eventline and raw interleaved; median with min–max. MB/s = key + value bytes (1 MB = 10^6 B).`,
       `Records: ${DISTINCT_KEYS} distinct keys drawn uniformly, ${PARTITIONS} partitions by murmur2(key), incompressible values, explicit timestamps; the same records for both sides.`,
-      'Raw baseline: the same file settings (WAL, synchronous=FULL read back, cache_size 64 MiB), a table with topic_id/partition/offset/key/value/timestamp and the same primary key (WITHOUT ROWID), one BEGIN IMMEDIATE transaction per batch, offsets and partitions computed in memory — no per-key version, no key index, no headers, no validation.',
+      'Raw baseline: the same file settings (WAL, synchronous=FULL read back, cache_size 64 MiB), a table with topic_id/partition/offset/key/value/timestamp and the same primary key (WITHOUT ROWID), one BEGIN IMMEDIATE transaction per batch, offsets and partitions computed in memory — no per-key version, no key index, no headers, no validation. Eventline topics are created without keyIndex (the default) except in the key-index row.',
       'Appends: a fresh database per repetition; timing ends when the last append has been acknowledged (committed and fsynced).',
       `Concurrent row: ${CONCURRENCY} producers each await their own one-record append; group commit shares a transaction among appends of one event-loop turn. Its baseline is raw ${CONCURRENCY} rows per transaction — what perfect group commit could reach; compare with the sequential row to see the gain over one fsync per record.`,
       'Reads: the whole topic, partition by partition, from a database filled beforehand; warm OS page cache.',
