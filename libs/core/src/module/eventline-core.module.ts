@@ -30,6 +30,7 @@ const providers = [
         upcasters: o.upcasters,
         snapshotEvery: o.snapshotEvery,
         partitions: o.partitions,
+        cacheSize: o.aggregateCacheSize,
       }),
     inject: [EVENT_LOG, EVENTLINE_MODULE_OPTIONS],
   },

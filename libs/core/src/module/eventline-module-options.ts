@@ -12,8 +12,17 @@ export interface EventlineModuleOptions {
   readonly partitions?: number;
   /** A snapshot every N events (default 100; 0 = none); `@Aggregate({ snapshotEvery })` overrides per aggregate. */
   readonly snapshotEvery?: number;
-  /** Re-run a command handler on fresh state this many times after losing a race (default 0: ConcurrencyError). */
+  /**
+   * Re-run a command handler on fresh state this many times after losing a race (default 0:
+   * ConcurrencyError). `@ConcurrencyRetries(n)` on a command class, or `concurrencyRetries` in the
+   * options of one send, override it.
+   */
   readonly concurrencyRetries?: number;
+  /**
+   * Aggregates whose latest state this process keeps in memory (default 10 000; 0 = none; only
+   * aggregates with snapshots on). Every load still checks the id's version in the log.
+   */
+  readonly aggregateCacheSize?: number;
   /** class-validator options for commands (default `{ forbidUnknownValues: false }`). */
   readonly validator?: ValidatorOptions;
   /** Compacted topic of idempotency records (default `eventline.commands`). */
