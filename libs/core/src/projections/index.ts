@@ -20,3 +20,4 @@ export * from './projection-host';
 export * from './parked-event';
 export * from './parking-lot';
 export * from './dead-letter-topic';
+export * from './batch-buffers';

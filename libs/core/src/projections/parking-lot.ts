@@ -2,6 +2,7 @@ import { EventLog } from '../log/event-log';
 import { RecordPosition } from '../log/record';
 import { DefinitionError } from '../errors';
 import { applyRecord, BatchHandlers } from './projection-batch';
+import { BatchBuffers } from './batch-buffers';
 import { NothingParkedError, ProjectionHandlerError } from './projection-errors';
 import { ParkedEvent } from './parked-event';
 import { canPark, ParkingTransaction, ReadModelStore, ReadModelTransaction } from './read-model-store';
@@ -40,11 +41,14 @@ export class ParkingLot<M = unknown> {
         const events = await this.queueOf(tx, ref);
         if (events.length === 0) throw new NothingParkedError(this.name, describe(ref));
         await tx.loadCheckpoints(this.name, [ref]); // the live batches' lock on this partition
+        const buffers = new BatchBuffers<M>();
         for (const event of events) {
           const [record] = await this.log.read(event.topic, event.partition, event.offset, { maxRecords: 1 });
-          if (record && record.offset === event.offset)
-            await applyRecord(this.handlers, tx, record, event.type);
+          if (record && record.offset === event.offset) {
+            await applyRecord(this.handlers, tx, record, event.type, buffers);
+          }
         }
+        await buffers.flush(tx.manager);
         await tx.unpark(this.name, events);
         return events.length;
       });

@@ -8,6 +8,7 @@ import { canPark, ProjectionCheckpoint, ReadModelStore, ReadModelTransaction } f
 import { partitionId } from './projection-status';
 import { CommandDispatcher, dispatchFor } from './command-dispatcher';
 import { ParkedEvent, parkedKeyId, positionId } from './parked-event';
+import { BatchBuffers } from './batch-buffers';
 
 /** The records fetched from one partition, in offset order. */
 export interface PartitionRecords extends TopicPartition {
@@ -69,6 +70,7 @@ export async function applyBatchInTransaction<M>(
   const parkingTx = parking && canPark(tx) ? tx : undefined;
   const parkedKeys = parkingTx ? await parkingTx.parkedKeys(definition.name) : undefined;
   const parked: ParkedEvent[] = [];
+  const buffers = new BatchBuffers<M>();
   const from = new Map(stored.map((cp) => [partitionId(cp), cp]));
   const next = new Map<string, number>();
   const saves: ProjectionCheckpoint[] = [];
@@ -99,7 +101,7 @@ export async function applyBatchInTransaction<M>(
           continue;
         }
       }
-      await applyRecord(handlers, tx, record, type);
+      await applyRecord(handlers, tx, record, type, buffers);
     }
     next.set(partitionId(part), position);
     if (position > start) {
@@ -112,6 +114,7 @@ export async function applyBatchInTransaction<M>(
       });
     }
   }
+  await buffers.flush(tx.manager);
   if (parked.length > 0 && parkingTx && parking) {
     await parkingTx.park(parked);
     parking.parked.push(...parked);
@@ -133,6 +136,7 @@ export async function applyRecord<M>(
   tx: ReadModelTransaction<M>,
   record: LogRecord,
   type: string,
+  buffers: BatchBuffers<M>,
 ): Promise<void> {
   const handler = definition.handlers.get(type)!;
   try {
@@ -149,6 +153,7 @@ export async function applyRecord<M>(
       transaction: tx,
       manager: tx.manager,
       dispatch: dispatchFor(definition.name, metadata, dispatcher),
+      buffer: (name, create, flush) => buffers.get(name, create, flush),
     };
     const method = (projection as Record<string | symbol, unknown>)[handler.method] as (
       event: object,

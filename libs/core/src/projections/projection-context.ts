@@ -35,4 +35,15 @@ export interface ProjectionContext<M = unknown> {
    * }
    */
   dispatch<R = unknown>(command: object, options?: DispatchOptions): Promise<CommandReceipt<R>>;
+  /**
+   * A buffer that lives for the rest of this batch: created on first use, flushed once after the
+   * batch's last record and before its checkpoint is saved, in the same transaction. For
+   * write-heavy projections (replays): fold many events into one statement. Reads through `manager`
+   * do not see what is still buffered.
+   *
+   * @example
+   * const deltas = ctx.buffer('balances', () => new Map<string, number>(), (m, manager) => upsertAll(manager, m));
+   * deltas.set(e.accountId, (deltas.get(e.accountId) ?? 0) + e.amount);
+   */
+  buffer<T>(name: string, create: () => T, flush: (value: T, manager: M) => Promise<void>): T;
 }
