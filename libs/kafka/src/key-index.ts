@@ -59,9 +59,16 @@ export class KeyIndex {
 
   /** Reads every partition of the topic from the index's position to its last stable offset. */
   async catchUp(topic: string, epoch = -1): Promise<TopicIndex> {
-    const index = this.get(topic);
+    let index = this.get(topic);
     await this.locked(index, async () => {
       const { end } = await this.reader.offsets(topic);
+      if (end.some((e, p) => Number(e) < (index.nextOffsets[p] ?? 0))) {
+        // The log went backwards (data lost on the broker): what we indexed is not there; rebuild.
+        const fresh = new TopicIndex();
+        fresh.lock = index.lock;
+        this.topics.set(topic, fresh);
+        index = fresh;
+      }
       for (const [partition, endOffset] of end.entries()) {
         while ((index.nextOffsets[partition] ?? 0) < Number(endOffset)) {
           const from = index.nextOffsets[partition] ?? 0;

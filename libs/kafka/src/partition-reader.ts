@@ -1,13 +1,13 @@
 import { LogRecord } from '@eventline/core';
 import { Consumer, FetchIsolationLevels, ListOffsetTimestamps } from '@platformatic/kafka';
 import { hasKafkaError, toEventlineError } from './kafka-errors';
-import { decodeRecord, RawRecord } from './record-codec';
+import { decodeRecord, KafkaLogRecord, RawRecord } from './record-codec';
 
 const IS_TRANSACTIONAL = 0x10;
 const IS_CONTROL = 0x20;
 
 export interface Chunk {
-  readonly records: LogRecord[];
+  readonly records: KafkaLogRecord[];
   readonly next: number;
 }
 
@@ -34,7 +34,7 @@ export class PartitionReader {
   constructor(private readonly consumer: Consumer) {}
 
   /** Committed records from `offset` on (possibly fewer than asked, never past the last stable offset). */
-  async fetch(topic: string, partition: number, offset: number, limits: FetchLimits, consumer = this.consumer): Promise<LogRecord[]> {
+  async fetch(topic: string, partition: number, offset: number, limits: FetchLimits, consumer = this.consumer): Promise<KafkaLogRecord[]> {
     return (await this.fetchChunk(topic, partition, offset, limits, consumer)).records;
   }
 

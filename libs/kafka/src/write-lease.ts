@@ -1,4 +1,5 @@
 import { AppendedRecord, AppendResult, ConcurrencyError, LogRecord, UnavailableError } from '@eventline/core';
+import { randomUUID } from 'crypto';
 import { Producer, ProduceAcks } from '@platformatic/kafka';
 import { AppendPlan, PlannedRecord } from './append-plan';
 import { isFenced, toEventlineError } from './kafka-errors';
@@ -19,6 +20,19 @@ interface Pending {
   readonly plan: AppendPlan;
   readonly resolve: (result: AppendResult) => void;
   readonly reject: (error: unknown) => void;
+}
+
+type Numbered = PlannedRecord & { keyVersion: number | null };
+
+/** EndTxn failed with an error that does not tell whether the transaction committed. */
+class AmbiguousCommit extends Error {
+  constructor(
+    override readonly cause: unknown,
+    readonly txnId: string,
+    readonly results: readonly (Numbered[] | ConcurrencyError)[],
+  ) {
+    super('ambiguous commit');
+  }
 }
 
 /** Fencing retries per batch before the append is reported as unavailable. */
@@ -98,7 +112,15 @@ export class WriteLease {
       } catch (error) {
         await this.dropProducer();
         if (isFenced(error) && attempt < MAX_FENCED_RETRIES && !this.closed) continue; // aborted by the broker: retry on fresh state
-        const failure = toEventlineError(error, 'append');
+        if (error instanceof AmbiguousCommit && attempt < MAX_FENCED_RETRIES && !this.closed) {
+          const settled = await this.settle(error).catch(() => undefined);
+          if (settled === 'aborted') continue;
+          if (settled) {
+            batch.forEach((p, i) => (settled[i] instanceof Error ? p.reject(settled[i]) : p.resolve(settled[i] as AppendResult)));
+            return;
+          }
+        }
+        const failure = toEventlineError(error instanceof AmbiguousCommit ? error.cause : error, 'append');
         batch.forEach((p) => p.reject(failure));
         return;
       }
@@ -137,6 +159,7 @@ export class WriteLease {
     }
 
     const messages = accepted.flat();
+    const txnId = randomUUID();
     if (messages.length === 0) {
       await tx.cancel();
       return results as ConcurrencyError[];
@@ -147,11 +170,17 @@ export class WriteLease {
         partition: r.partition,
         key: r.key === null ? undefined : Buffer.from(r.key, 'utf8'),
         value: r.value ?? undefined,
-        headers: encodeHeaders(r.headers, r.keyVersion),
+        headers: encodeHeaders(r.headers, r.keyVersion, txnId),
         timestamp: BigInt(r.timestamp),
       })),
     });
-    await tx.commit();
+    try {
+      await tx.commit();
+    } catch (error) {
+      if (isFenced(error)) throw error;
+      // E.g. a broker error while another writer fences us: committed or aborted? Settled below.
+      throw new AmbiguousCommit(error, txnId, results);
+    }
 
     // Offsets: the broker returns each partition's base offset; records follow in send order.
     const base = new Map((sent.offsets ?? []).map((o) => [`${o.topic}\u0000${o.partition}`, Number(o.offset)]));
@@ -170,6 +199,38 @@ export class WriteLease {
     await this.awaitVisible(stored);
     await Promise.all([...stored.values()].map((list) => this.index.applyOwn(list[0].topic, list[0].partition, list)));
     return results.map((r) => (r instanceof ConcurrencyError ? r : { records: r.map((x) => placed.get(x)!) }));
+  }
+
+  /**
+   * After an ambiguous commit: acquire the lease again (which completes our transaction one way
+   * or the other), catch up, and look for our records by the transaction id each carries. Found:
+   * the appends committed — their positions come from the index (keyed records only; a batch of
+   * only unkeyed records stays unknown). Not found: aborted, safe to retry.
+   */
+  private async settle(ambiguous: AmbiguousCommit): Promise<'aborted' | (AppendResult | ConcurrencyError)[] | undefined> {
+    const producer = await this.acquire();
+    const tx = await producer.beginTransaction();
+    await tx.cancel();
+    const keyed = ambiguous.results.flatMap((r) => (r instanceof ConcurrencyError ? [] : r.filter((x) => x.key !== null)));
+    if (keyed.length === 0) return undefined;
+    const topics = new Set(keyed.map((r) => r.topic));
+    for (const topic of topics) await this.index.catchUp(topic, this.epoch);
+    const probe = keyed[0];
+    const at = this.index.get(probe.topic).keys.get(probe.key!)?.find((p) => p.keyVersion === probe.keyVersion);
+    if (!at) return 'aborted';
+    const [found] = await this.reader.fetch(probe.topic, at.partition, at.offset, { maxWaitMs: 0, maxBytes: 1 << 20 });
+    if (found?.offset !== at.offset || found.txnId !== ambiguous.txnId) return 'aborted';
+    if (ambiguous.results.some((r) => !(r instanceof ConcurrencyError) && r.some((x) => x.key === null))) return undefined;
+    return ambiguous.results.map((r) =>
+      r instanceof ConcurrencyError
+        ? r
+        : {
+            records: r.map((x) => {
+              const p = this.index.get(x.topic).keys.get(x.key!)!.find((q) => q.keyVersion === x.keyVersion)!;
+              return { topic: x.topic, partition: p.partition, offset: p.offset, key: x.key, keyVersion: x.keyVersion };
+            }),
+          },
+    );
   }
 
   /**
