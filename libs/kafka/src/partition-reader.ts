@@ -1,4 +1,3 @@
-import { LogRecord } from '@eventline/core';
 import { Consumer, FetchIsolationLevels, ListOffsetTimestamps } from '@platformatic/kafka';
 import { hasKafkaError, toEventlineError } from './kafka-errors';
 import { decodeRecord, KafkaLogRecord, RawRecord } from './record-codec';
