@@ -299,5 +299,23 @@ export function describeReadModelStore(label: string, fixture: () => Promise<Led
       expect(await store.parked('balances')).toEqual([]);
       expect(await f.readModel()).toEqual(fold(events));
     });
+
+    it('a rebuild after the fix replaces the model and forgets what the old one had parked', async () => {
+      const events = history(6, 150, 23);
+      await f.append(events);
+      const [poison] = await f.log.read(LEDGER_TOPIC, 1, 1, { maxRecords: 1 });
+      const projection = new Balances();
+      projection.failAlways.add(`1@${poison.offset}`);
+      const store = await f.store();
+      const runner = await f.runner({ store, projection, poison: 'park', maxRetries: 0, retryDelayMs: 1 });
+      await runner.start();
+      await caughtUp(runner, f);
+      expect((await store.parked('balances')).length).toBeGreaterThan(0);
+
+      projection.failAlways.clear();
+      await new ProjectionRebuild({ projection, log: f.log, store, serializer }).run();
+      expect(await store.parked('balances')).toEqual([]);
+      expect(await f.readModel()).toEqual(fold(events));
+    });
   });
 }

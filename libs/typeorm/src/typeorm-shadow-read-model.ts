@@ -8,6 +8,7 @@ import {
 } from '@eventline/core';
 import { DataSource, EntityManager, EntityMetadata } from 'typeorm';
 import { ProjectionCheckpointEntity } from './projection-checkpoint.entity';
+import { ProjectionParkedEventEntity } from './projection-parked-event.entity';
 import { refreshClaim, releaseClaim, takeClaim } from './rebuild-claim';
 import { isSqlite, serialized } from './transaction-queue';
 import { TypeOrmReadModelStore } from './typeorm-read-model-store';
@@ -140,6 +141,11 @@ export class TypeOrmShadowReadModel implements ShadowReadModel<EntityManager> {
       [this.definition.name],
     );
     await manager.query(`DROP TABLE ${shadow}`);
+    // The replay applied (or failed on) every record: what the old model had parked is moot.
+    if (liveDs.hasMetadata(ProjectionParkedEventEntity)) {
+      const parked = path(shadowDs, liveDs.getMetadata(ProjectionParkedEventEntity));
+      await manager.query(`DELETE FROM ${parked} WHERE ${q('projection')} = ${p1}`, [this.definition.name]);
+    }
   }
 
   /** DDL on SQLite runs in the file's queue like every transaction of this process (see transaction-queue). */
