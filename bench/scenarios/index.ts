@@ -4,3 +4,4 @@ import './commands';
 import './peers';
 import './scaling';
 import './replay';
+import './kafka';
