@@ -5,7 +5,11 @@
  */
 const fs = require('node:fs');
 
+// Taken when the job is read, after the driver's top-level requires: the floor the run's growth is measured from.
+let idleRssMiB = NaN;
+
 function readJob() {
+  idleRssMiB = process.memoryUsage().rss / 2 ** 20;
   const job = JSON.parse(fs.readFileSync(process.argv[2], 'utf8'));
   const workload = JSON.parse(fs.readFileSync(job.workloadFile, 'utf8'));
   return { job, workload };
@@ -59,6 +63,7 @@ async function runWorkload(workload, execute, settle) {
     },
     rejected,
     rssMiB: process.memoryUsage().rss / 2 ** 20,
+    idleRssMiB,
   };
 }
 

@@ -26,6 +26,8 @@ import { DriverJob, DriverResult, percentile } from './peers-protocol';
 import { LedgerCommand, readWorkload } from './peers-workload';
 
 const SNAPSHOT_EVERY = 100;
+// After every import (ts-node's TypeScript compiler included): the floor the run's growth is measured from.
+const IDLE_RSS_MIB = process.memoryUsage().rss / 2 ** 20;
 
 async function main(): Promise<void> {
   const job = JSON.parse(fs.readFileSync(process.argv[2], 'utf8')) as DriverJob;
@@ -118,6 +120,7 @@ async function main(): Promise<void> {
     },
     rejected,
     rssMiB,
+    idleRssMiB: IDLE_RSS_MIB,
     facts: {
       log: 'SQLite (WAL, synchronous=FULL)',
       readModel: job.backend === 'sqlite' ? 'TypeORM better-sqlite3 (WAL)' : 'TypeORM postgres',

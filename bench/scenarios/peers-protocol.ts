@@ -30,6 +30,8 @@ export interface DriverResult {
   readonly readModel: { readonly accounts: number; readonly totalBalance: number; readonly events: number };
   readonly rejected: number;
   readonly rssMiB: number;
+  /** RSS once the modules were loaded, before any work: `rssMiB` minus this is what the run grew. */
+  readonly idleRssMiB: number;
   readonly facts: Readonly<Record<string, string | number | boolean>>;
 }
 

@@ -61,6 +61,11 @@ const ALL_SYSTEMS: readonly SystemSpec[] = [
 
 const DRIVER_TIMEOUT_MS = 15 * 60_000;
 
+/** +12 / −8: a growth that can be negative when the run's garbage collection frees start-up memory. */
+function signed(n: number): string {
+  return `${n < 0 ? '−' : '+'}${Math.abs(n).toFixed(0)}`;
+}
+
 function idOf(spec: SystemSpec): string {
   return `${spec.system}${spec.projection === false ? '-write-only' : ''}/${spec.backend}`;
 }
@@ -184,6 +189,7 @@ async function run(context: ScenarioContext): Promise<ScenarioResult> {
       latencyP99Ms: statsOf(runs, (r) => r.latencyMs.p99, 'ms'),
       latencyP999Ms: statsOf(runs, (r) => r.latencyMs.p999, 'ms'),
       rssMiB: statsOf(runs, (r) => r.rssMiB, 'MiB'),
+      rssGrowthMiB: statsOf(runs, (r) => r.rssMiB - r.idleRssMiB, 'MiB'),
     };
     const ratio =
       spec.peer && baseline ? endToEnd.get(baseline)!.median / metrics.endToEndCommandsPerSec.median : 1;
@@ -207,7 +213,7 @@ async function run(context: ScenarioContext): Promise<ScenarioResult> {
       formatCount(metrics.acknowledgedCommandsPerSec.median),
       formatCount(metrics.projectedEventsPerSec.median),
       `${metrics.latencyP50Ms.median.toFixed(2)} / ${metrics.latencyP99Ms.median.toFixed(1)} / ${metrics.latencyP999Ms.median.toFixed(1)}`,
-      metrics.rssMiB.median.toFixed(0),
+      `${metrics.rssMiB.median.toFixed(0)} (${signed(metrics.rssGrowthMiB.median)})`,
       spec.peer ? `${ratio.toFixed(2)}×` : spec.projection === false ? 'diagnostic' : 'baseline',
     ]);
   }
@@ -216,7 +222,7 @@ async function run(context: ScenarioContext): Promise<ScenarioResult> {
   notes.push(
     `Workload: ${shape.accounts} accounts, keys Zipf(s=${workload.zipfExponent}), ${formatCount(shape.commands)} commands (45% deposits, 35% withdrawals, 20% transfers; ${workload.expected.rejected} rejected for insufficient funds) → ${formatCount(workload.expected.events)} events; ${shape.warmupCommands} untimed warm-up commands on other accounts first. The same commands in the same order for every system, one at a time (each awaited).`,
     "End to end = from the first timed command until the read model holds every event (inline projections: when the last command is acknowledged; Eventline: its asynchronous projection has caught up). Ratio = Eventline end-to-end commands/s ÷ the peer's, on the same backend. Every run is checked: accounts, sum of balances, events applied and rejections must equal the sequential fold.",
-    `${repetitions} repetition(s), each system a fresh child process and fresh database; median (min–max). Latency = per command, from call to acknowledgement.`,
+    `${repetitions} repetition(s), each system a fresh child process and fresh database; median (min–max). Latency = per command, from call to acknowledgement. RSS at the end of the run, and its growth over the driver's RSS once its modules were loaded (Eventline's floor includes ts-node's TypeScript compiler, about 50 MiB that a compiled application does not carry — compare growth, not the absolute).`,
     'Eventline: CommandPipeline (class-validator, unit of work, one atomic append with expected versions, snapshot every 100 events) on the embedded SQLite log (WAL, synchronous=FULL), ProjectionRunner into a TypeORM read model (SQLite file, or PostgreSQL in the PostgreSQL rows — its log stays on SQLite). A transfer is one command appending to both accounts atomically.',
     'Emmett: CommandHandler (reads the whole stream per command, no snapshots) + inline raw-SQL projection in the append transaction; SQLite on one shared node-sqlite3 connection, WAL, synchronous read back in the facts. A transfer is two commands.',
     '@ocoda/event-sourcing 1.0.0-beta.21 ships no PostgreSQL store: the bench uses one written after its MongoDB store (bench/peers/ocoda-postgres-event-store.cjs); projection = its publish hook, one upsert per event after the append.',
@@ -235,7 +241,7 @@ async function run(context: ScenarioContext): Promise<ScenarioResult> {
         'Acknowledged commands/s',
         'Projected events/s',
         'Latency p50 / p99 / p99.9 ms',
-        'RSS MiB',
+        'RSS MiB at end (+ growth)',
         'Eventline/peer',
       ],
       rows: table,

@@ -13,6 +13,7 @@ export interface ScalingMedians {
   appendTail(events: number): number;
   projection(events: number): number;
   peakRss(events: number): number;
+  rssGrowth(events: number): number;
   writers(processes: number): number;
   consumers(processes: number): number;
 }
@@ -40,7 +41,10 @@ export function scalingChart(size: BenchSize, plan: ScalingPlan, m: ScalingMedia
         xLabel: 'events in the log (log scale)',
         yLabel: 'MiB',
         xScale: 'log',
-        series: [{ name: 'peak RSS (append + projection)', points: bySize(m.peakRss) }],
+        series: [
+          { name: 'peak RSS', dashed: true, points: bySize(m.peakRss) },
+          { name: 'growth over idle', points: bySize(m.rssGrowth) },
+        ],
       },
       {
         title: 'Processes on one SQLite file',

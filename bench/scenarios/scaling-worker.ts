@@ -50,6 +50,8 @@ export interface SizeResult {
   readonly projectSeconds: number;
   readonly rssAfterAppendMiB: number;
   readonly peakRssMiB: number;
+  /** RSS once the modules are loaded, before any work (ts-node's TypeScript compiler is part of it). */
+  readonly idleRssMiB: number;
   readonly logFileMiB: number;
 }
 
@@ -58,6 +60,7 @@ export interface WriterResult {
   readonly startMs: number;
   readonly endMs: number;
   readonly peakRssMiB: number;
+  readonly idleRssMiB: number;
 }
 
 const serializer = new EventSerializer(new EventTypeRegistry([Deposited, Withdrawn]));
@@ -101,6 +104,8 @@ export function recordFactory(seed: number, keyPrefix: string): () => ProducerRe
 }
 
 const peakRssMiB = (): number => process.resourceUsage().maxRSS / 1024;
+// Taken when this module has loaded, i.e. after every import: the floor the runs' growth is measured from.
+const idleRssMiB = process.memoryUsage().rss / 2 ** 20;
 const seconds = (since: bigint): number => Number(process.hrtime.bigint() - since) / 1e9;
 
 async function size(job: Extract<ScalingJob, { kind: 'size' }>): Promise<SizeResult> {
@@ -151,6 +156,7 @@ async function size(job: Extract<ScalingJob, { kind: 'size' }>): Promise<SizeRes
     projectSeconds,
     rssAfterAppendMiB,
     peakRssMiB: peakRssMiB(),
+    idleRssMiB,
     logFileMiB: fs.statSync(logFile).size / 2 ** 20,
   };
 }
@@ -169,7 +175,7 @@ async function writer(job: Extract<ScalingJob, { kind: 'writer' }>): Promise<Wri
   const endMs = Date.now();
   await log.close();
   process.stdin.destroy();
-  return { events: job.events, startMs, endMs, peakRssMiB: peakRssMiB() };
+  return { events: job.events, startMs, endMs, peakRssMiB: peakRssMiB(), idleRssMiB };
 }
 
 /** The read model of the scaling runs (the parent creates the shared file's schema once). */
@@ -210,7 +216,7 @@ async function consumer(job: Extract<ScalingJob, { kind: 'consumer' }>): Promise
   await dataSource.destroy();
   await log.close();
   process.stdin.destroy();
-  return { events: job.events, startMs, endMs, peakRssMiB: peakRssMiB() };
+  return { events: job.events, startMs, endMs, peakRssMiB: peakRssMiB(), idleRssMiB };
 }
 
 /** Prints `ready` and resolves when the parent writes `go`: every process starts at once. */

@@ -34,7 +34,7 @@ async function run(context: ScenarioContext): Promise<ScenarioResult> {
 
   const bySize = new Map<
     number,
-    { append: Stats; tail: Stats; project: Stats; rss: Stats; logMiB: number }
+    { append: Stats; tail: Stats; project: Stats; rss: Stats; growth: Stats; logMiB: number }
   >();
   for (const events of plan.sizes) {
     const samples: SizeResult[] = [];
@@ -64,6 +64,10 @@ async function run(context: ScenarioContext): Promise<ScenarioResult> {
         samples.map((s) => s.peakRssMiB),
         'MiB',
       ),
+      growth: summarize(
+        samples.map((s) => s.peakRssMiB - s.idleRssMiB),
+        'MiB',
+      ),
       logMiB: samples[0].logFileMiB,
     });
   }
@@ -79,6 +83,7 @@ async function run(context: ScenarioContext): Promise<ScenarioResult> {
         lastTenthAppendEventsPerSec: m.tail,
         projectionEventsPerSec: m.project,
         peakRssMiB: m.rss,
+        rssGrowthMiB: m.growth,
       },
       derived: { appendVsSmallest: appendRatio, projectionVsSmallest: projectRatio, logFileMiB: m.logMiB },
     });
@@ -87,7 +92,7 @@ async function run(context: ScenarioContext): Promise<ScenarioResult> {
       formatStats(m.append),
       formatCount(m.tail.median),
       formatStats(m.project),
-      m.rss.median.toFixed(0),
+      `${m.rss.median.toFixed(0)} (+${m.growth.median.toFixed(0)})`,
       m.logMiB.toFixed(1),
       `${appendRatio.toFixed(2)}× / ${projectRatio.toFixed(2)}×`,
     ]);
@@ -151,6 +156,7 @@ async function run(context: ScenarioContext): Promise<ScenarioResult> {
     appendTail: (x) => bySize.get(x)!.tail.median,
     projection: (x) => bySize.get(x)!.project.median,
     peakRss: (x) => bySize.get(x)!.rss.median,
+    rssGrowth: (x) => bySize.get(x)!.growth.median,
     writers: (k) => writers.get(k)!.rate.median,
     consumers: (k) => consumers.get(k)!.rate.median,
   });
@@ -165,14 +171,14 @@ async function run(context: ScenarioContext): Promise<ScenarioResult> {
         'Append events/s median (min–max)',
         'Append, last 10% events/s',
         'Projection events/s median (min–max)',
-        'Peak RSS MiB (processes: writer / consumer)',
+        'Peak RSS MiB (+ growth over idle; processes: writer / consumer)',
         'Log file MiB',
         `vs ${formatCount(plan.sizes[0])} events / vs 1 process (append / projection)`,
       ],
       rows: table,
     },
     notes: [
-      `Log size: a fresh child process appends N ledger events (JSON, Zipf-skewed over 10k accounts, ${SCALING_PARTITIONS} partitions, 100 per append, WAL + synchronous=FULL), then a ProjectionRunner folds all of them into a TypeORM SQLite read model (one upsert per event). "Last 10%" = the final tenth of the appends alone, when the file is largest. Peak RSS = the child's maxRSS over both phases; ${formatCount(plan.sizes[plan.sizes.length - 1])} events peaked at ${largest.rss.median.toFixed(0)} MiB.`,
+      `Log size: a fresh child process appends N ledger events (JSON, Zipf-skewed over 10k accounts, ${SCALING_PARTITIONS} partitions, 100 per append, WAL + synchronous=FULL), then a ProjectionRunner folds all of them into a TypeORM SQLite read model (one upsert per event). "Last 10%" = the final tenth of the appends alone, when the file is largest. Peak RSS = the child's maxRSS over both phases; growth = peak − the child's RSS once its modules were loaded (that floor includes ts-node's TypeScript compiler, about 50 MiB a compiled application does not carry); ${formatCount(plan.sizes[plan.sizes.length - 1])} events peaked at ${largest.rss.median.toFixed(0)} MiB (+${largest.growth.median.toFixed(0)}).`,
       `Processes: K child processes append ${formatCount(plan.processEvents)} events in total (each its share, 16 concurrent one-record appends per process, group commit inside a process, SQLite's write lock between them) to one file after a common start signal; events/s = total ÷ (last end − first start). Consumers: K processes form the projection's consumer group over a log holding the same number of events and fold them into one shared read-model file; done when the read-model checkpoints cover every record, and the read model must hold each event exactly once (checked). The machine has the cores shown above: with 2 cores, 3 processes also compete for CPU.`,
       `Ratios are to the in-run baseline: the smallest size, and 1 process. Repetitions: ${context.size === 'full' ? `min(${context.repetitions}, 3) per point, 1 for 1M events` : '1 per point'}; median (min–max).`,
       'Chart: `<timestamp>-scaling-chart.svg` beside the JSON in bench/results/ (not with --no-json).',
