@@ -5,7 +5,8 @@ import { EventLog } from '../log/event-log';
 import { RecordPosition } from '../log/record';
 import { EventSerializer } from '../serialization/event-serializer';
 import { EventTypeRegistry } from '../serialization/event-type-registry';
-import { applyBatchInTransaction, BatchHandlers, PartitionRecords } from './projection-batch';
+import { applyBatchInTransaction, BatchHandlers } from './projection-batch';
+import { AssignedPartitions } from './assigned-partitions';
 import { mirrorToDeadLetterTopic } from './dead-letter-topic';
 import { PoisonPolicy, positionId } from './parked-event';
 import { DefinitionError } from '../errors';
@@ -37,12 +38,9 @@ export class ProjectionRunner<M = unknown> {
   private state: ProjectionState = 'stopped';
   private lastError: Error | null = null;
   private readonly membership: GroupMembership;
-  private assignment: GroupAssignment | undefined;
-  /** Next offset to read per assigned partition. */
-  private readonly positions = new Map<string, number>();
+  private readonly assigned: AssignedPartitions;
   private loop: Promise<void> | undefined;
   private wake: (() => void) | undefined;
-  private rotation = 0;
   private reloadPositions = false;
   private offsetsDirty = false;
   private lastOffsetCommit = 0;
@@ -59,6 +57,7 @@ export class ProjectionRunner<M = unknown> {
     this.serializer =
       options.serializer ?? new EventSerializer(new EventTypeRegistry(uniqueClasses(this.definition)));
     this.waiter = new CheckpointWaiter(this.definition.name, this.store);
+    this.assigned = new AssignedPartitions(this.log, this.store, this.definition.name);
     this.poison = this.definition.poison ?? options.poison ?? 'stop';
     this.clock = options.clock ?? Date.now;
     this.handlers = {
@@ -114,8 +113,7 @@ export class ProjectionRunner<M = unknown> {
     await this.loop;
     await this.commitOffsets(true).catch(() => undefined);
     await this.membership.leave();
-    this.assignment = undefined;
-    this.positions.clear();
+    this.assigned.clear();
     if (this.state !== 'failed') this.state = 'stopped';
   }
 
@@ -134,18 +132,18 @@ export class ProjectionRunner<M = unknown> {
   }
 
   async status(): Promise<ProjectionStatus> {
-    const partitions = [...(this.assignment?.partitions ?? [])];
+    const partitions = [...this.assigned.partitions];
     const checkpoints: Record<string, number> = {};
     const endOffsets: Record<string, number> = {};
     let lag = 0;
     for (const topic of new Set(partitions.map((p) => p.topic))) {
       for (const o of await this.log.offsets(topic)) {
-        if (this.positions.has(partitionId(o))) endOffsets[partitionId(o)] = o.endOffset;
+        if (this.assigned.position(o) !== undefined) endOffsets[partitionId(o)] = o.endOffset;
       }
     }
     for (const tp of partitions) {
       const id = partitionId(tp);
-      checkpoints[id] = this.positions.get(id) ?? 0;
+      checkpoints[id] = this.assigned.position(tp) ?? 0;
       lag += Math.max(0, (endOffsets[id] ?? 0) - checkpoints[id]);
     }
     const error = this.lastError as (Error & { code?: string }) | null;
@@ -166,21 +164,21 @@ export class ProjectionRunner<M = unknown> {
       try {
         const next = await this.membership.sync();
         if (next) await this.adopt(next);
-        if (this.reloadPositions && this.assignment) {
+        if (this.reloadPositions) {
           this.reloadPositions = false;
-          this.positions.clear();
-          await this.adopt(this.assignment);
+          await this.assigned.reload();
         }
-        const batch = await this.fetch();
+        const batch = await this.assigned.fetch(this.options.batchSize ?? 500);
         if (batch.length === 0) {
           await this.commitOffsets(true);
-          await this.idle();
+          const maxWaitMs = this.options.maxWaitMs ?? 500;
+          await this.assigned.idle(maxWaitMs, this.sleep(maxWaitMs));
         } else {
           const parking =
             this.poison === 'park' ? { failing: this.failing, parked: [], clock: this.clock } : undefined;
           const handlers = { ...this.handlers, ...(parking ? { parking } : {}) };
           const next = await this.store.transaction((tx) => applyBatchInTransaction(tx, handlers, batch));
-          for (const [id, offset] of next) if (this.positions.has(id)) this.positions.set(id, offset);
+          this.assigned.advance(next);
           if (parking && parking.parked.length > 0) {
             parking.parked.forEach((p) => this.failing.delete(positionId(p)));
             await mirrorToDeadLetterTopic(this.log, this.definition.groupId, parking.parked);
@@ -210,52 +208,10 @@ export class ProjectionRunner<M = unknown> {
     }
   }
 
-  /** Takes an assignment: keeps positions of kept partitions, reads checkpoints for new ones. */
+  /** Takes an assignment; adopted partitions' checkpoints go to the group offsets at the next idle moment. */
   private async adopt(assignment: GroupAssignment): Promise<void> {
-    const ids = new Set(assignment.partitions.map(partitionId));
-    for (const id of [...this.positions.keys()]) if (!ids.has(id)) this.positions.delete(id);
-    const fresh = assignment.partitions.filter((tp) => !this.positions.has(partitionId(tp)));
-    if (fresh.length > 0) {
-      const stored = new Map(
-        (await this.store.checkpoints(this.definition.name)).map((c) => [partitionId(c), c]),
-      );
-      for (const tp of fresh)
-        this.positions.set(partitionId(tp), stored.get(partitionId(tp))?.nextOffset ?? 0);
-      // Mirror the checkpoints of adopted partitions into the group offsets even if nothing is left
-      // to apply there (the previous owner's commit may have been fenced).
-      this.offsetsDirty = true;
-    }
-    this.assignment = assignment;
-  }
-
-  /** Up to batchSize records over the assigned partitions, starting at a rotating one for fairness. */
-  private async fetch(): Promise<PartitionRecords[]> {
-    const partitions = this.assignment?.partitions ?? [];
-    let room = this.options.batchSize ?? 500;
-    const batch: PartitionRecords[] = [];
-    this.rotation = (this.rotation + 1) % Math.max(1, partitions.length);
-    for (let i = 0; i < partitions.length && room > 0; i += 1) {
-      const tp = partitions[(this.rotation + i) % partitions.length];
-      const offset = this.positions.get(partitionId(tp));
-      if (offset === undefined) continue;
-      const records = await this.log.read(tp.topic, tp.partition, offset, { maxRecords: room });
-      if (records.length === 0) continue;
-      batch.push({ topic: tp.topic, partition: tp.partition, records });
-      room -= records.length;
-    }
-    return batch;
-  }
-
-  /** Long-polls every assigned partition until one has news, a rebalance, stop, or maxWaitMs. */
-  private async idle(): Promise<void> {
-    const maxWaitMs = this.options.maxWaitMs ?? 500;
-    const partitions = this.assignment?.partitions ?? [];
-    const polls: Promise<unknown>[] = partitions.map((tp) =>
-      this.log
-        .read(tp.topic, tp.partition, this.positions.get(partitionId(tp)) ?? 0, { maxRecords: 1, maxWaitMs })
-        .catch(() => undefined),
-    );
-    await Promise.race([...polls, this.sleep(maxWaitMs)]);
+    // Even if nothing is left to apply there: the previous owner's commit may have been fenced.
+    if (await this.assigned.adopt(assignment)) this.offsetsDirty = true;
   }
 
   /**
@@ -268,14 +224,7 @@ export class ProjectionRunner<M = unknown> {
     if (!now && this.clock() - this.lastOffsetCommit < (this.options.offsetCommitIntervalMs ?? 1_000)) return;
     this.offsetsDirty = false;
     this.lastOffsetCommit = this.clock();
-    await this.membership.commit(this.offsets());
-  }
-
-  /** Group offsets mirror the store's checkpoints (informational: tools show lag from them). */
-  private offsets(): { topic: string; partition: number; offset: number }[] {
-    return (this.assignment?.partitions ?? [])
-      .filter((tp) => this.positions.has(partitionId(tp)))
-      .map((tp) => ({ ...tp, offset: this.positions.get(partitionId(tp)) ?? 0 }));
+    await this.membership.commit(this.assigned.offsets());
   }
 
   /** A sleep that stop() and rebalances cut short. */

@@ -1,0 +1,97 @@
+import { GroupAssignment, OffsetCommit } from '../log/consumer-group';
+import { EventLog } from '../log/event-log';
+import { TopicPartition } from '../log/record';
+import { PartitionRecords } from './projection-batch';
+import { partitionId } from './projection-status';
+import { ReadModelStore } from './read-model-store';
+
+/**
+ * The partitions a runner holds and the next offset to read in each, taken from the store's
+ * checkpoints when a partition is adopted; fetches batches and long-polls for news.
+ */
+export class AssignedPartitions {
+  private assignment: GroupAssignment | undefined;
+  /** Next offset to read per assigned partition. */
+  private readonly positions = new Map<string, number>();
+  private rotation = 0;
+
+  constructor(
+    private readonly log: EventLog,
+    private readonly store: ReadModelStore<unknown>,
+    private readonly projection: string,
+  ) {}
+
+  get partitions(): readonly TopicPartition[] {
+    return this.assignment?.partitions ?? [];
+  }
+
+  position(tp: TopicPartition): number | undefined {
+    return this.positions.get(partitionId(tp));
+  }
+
+  /**
+   * Takes an assignment: keeps the positions of kept partitions, reads checkpoints for new ones
+   * (all of them with `reload`). Resolves true when partitions were adopted.
+   */
+  async adopt(assignment: GroupAssignment, reload = false): Promise<boolean> {
+    if (reload) this.positions.clear();
+    const ids = new Set(assignment.partitions.map(partitionId));
+    for (const id of [...this.positions.keys()]) if (!ids.has(id)) this.positions.delete(id);
+    const fresh = assignment.partitions.filter((tp) => !this.positions.has(partitionId(tp)));
+    this.assignment = assignment;
+    if (fresh.length === 0) return false;
+    const stored = new Map((await this.store.checkpoints(this.projection)).map((c) => [partitionId(c), c]));
+    for (const tp of fresh) this.positions.set(partitionId(tp), stored.get(partitionId(tp))?.nextOffset ?? 0);
+    return true;
+  }
+
+  /** Re-reads every position from the store (after a rebuild's switch-over). */
+  async reload(): Promise<void> {
+    if (this.assignment) await this.adopt(this.assignment, true);
+  }
+
+  /** Moves positions forward to what a batch committed. */
+  advance(next: ReadonlyMap<string, number>): void {
+    for (const [id, offset] of next) if (this.positions.has(id)) this.positions.set(id, offset);
+  }
+
+  clear(): void {
+    this.assignment = undefined;
+    this.positions.clear();
+  }
+
+  /** Up to `batchSize` records over the assigned partitions, starting at a rotating one for fairness. */
+  async fetch(batchSize: number): Promise<PartitionRecords[]> {
+    const partitions = this.partitions;
+    let room = batchSize;
+    const batch: PartitionRecords[] = [];
+    this.rotation = (this.rotation + 1) % Math.max(1, partitions.length);
+    for (let i = 0; i < partitions.length && room > 0; i += 1) {
+      const tp = partitions[(this.rotation + i) % partitions.length];
+      const offset = this.position(tp);
+      if (offset === undefined) continue;
+      const records = await this.log.read(tp.topic, tp.partition, offset, { maxRecords: room });
+      if (records.length === 0) continue;
+      batch.push({ topic: tp.topic, partition: tp.partition, records });
+      room -= records.length;
+    }
+    return batch;
+  }
+
+  /** Long-polls every assigned partition until one has news or `cutShort` resolves. */
+  async idle(maxWaitMs: number, cutShort: Promise<void>): Promise<void> {
+    const polls: Promise<unknown>[] = this.partitions.map((tp) =>
+      this.log
+        .read(tp.topic, tp.partition, this.position(tp) ?? 0, { maxRecords: 1, maxWaitMs })
+        .catch(() => undefined),
+    );
+    await Promise.race([...polls, cutShort]);
+  }
+
+  /** The positions as group offsets (informational: tools show lag from them). */
+  offsets(): OffsetCommit[] {
+    return this.partitions
+      .filter((tp) => this.positions.has(partitionId(tp)))
+      .map((tp) => ({ ...tp, offset: this.position(tp) ?? 0 }));
+  }
+}
