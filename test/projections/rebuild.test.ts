@@ -170,6 +170,9 @@ describe('rebuilding a projection', () => {
 
     app = await startBank(dir, { projections: [BalancesV2] });
     const projections = app.get(Projections);
+    // The v1 checkpoints passed `last`, but read-your-writes waits for the v2 model (after the switch).
+    await projections.waitFor('balances', last.position, 15_000);
+    expect((await rows())[0].owner).toBe('owner-0');
     const after = await app.get(CommandGateway).send(new Deposit('acc-1', 5));
     await projections.waitForAll(after.position, 15_000);
     expect(await rows()).toEqual(await expected((o) => o)); // v2 handlers over the whole history

@@ -14,6 +14,8 @@ export class CheckpointWaiter {
   constructor(
     private readonly projection: string,
     private readonly store: ReadModelStore<unknown>,
+    /** Only checkpoints of this version count: during a version-bump rebuild the old model does not answer. */
+    private readonly version: number,
     private readonly pollMs = 25,
   ) {}
 
@@ -43,7 +45,9 @@ export class CheckpointWaiter {
   /** Positions not yet applied, as `topic:partition@offset`. */
   private async pending(positions: readonly RecordPosition[]): Promise<string[]> {
     const next = new Map(
-      (await this.store.checkpoints(this.projection)).map((c) => [partitionId(c), c.nextOffset]),
+      (await this.store.checkpoints(this.projection))
+        .filter((c) => c.version === this.version)
+        .map((c) => [partitionId(c), c.nextOffset]),
     );
     return positions
       .filter((p) => (next.get(partitionId(p)) ?? 0) <= p.offset)

@@ -56,7 +56,7 @@ export class ProjectionRunner<M = unknown> {
     this.store = options.store;
     this.serializer =
       options.serializer ?? new EventSerializer(new EventTypeRegistry(uniqueClasses(this.definition)));
-    this.waiter = new CheckpointWaiter(this.definition.name, this.store);
+    this.waiter = new CheckpointWaiter(this.definition.name, this.store, this.definition.version);
     this.assigned = new AssignedPartitions(this.log, this.store, this.definition.name);
     this.poison = this.definition.poison ?? options.poison ?? 'stop';
     this.clock = options.clock ?? Date.now;
