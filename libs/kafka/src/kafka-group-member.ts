@@ -88,6 +88,12 @@ export class KafkaGroupMember {
     }
   }
 
+  /** Stops heartbeating and closes the member's connection without leaving (it never joined). */
+  async dispose(): Promise<void> {
+    this.stop();
+    await this.connection?.close().catch(() => undefined);
+  }
+
   stop(): void {
     this.gone = true;
     if (this.timer) clearInterval(this.timer);

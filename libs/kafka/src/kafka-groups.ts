@@ -59,7 +59,13 @@ export class KafkaGroups {
       partitionsOf: (topic) => this.topics.partitions(topic),
       connect: () => this.connect(groupId, request.clientId ?? this.clientId),
     });
-    const assignment = await member.join();
+    let assignment: GroupAssignment;
+    try {
+      assignment = await member.join();
+    } catch (error) {
+      await member.dispose(); // its connection would keep the process alive
+      throw error;
+    }
     this.members.set(key(groupId, assignment.memberId), member);
     return assignment;
   }

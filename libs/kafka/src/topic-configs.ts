@@ -11,11 +11,19 @@ const NAMES: Record<keyof TopicConfig, string> = {
 
 export const TOPIC_CONFIG_NAMES = Object.values(NAMES);
 
+/**
+ * Core's maxMessageBytes limits one record (checked before sending, RECORD_TOO_LARGE); Kafka's
+ * max.message.bytes limits a whole batch, which also carries batch overhead and Eventline's own
+ * headers. Topics get this much more in Kafka; describing subtracts it again. Must be at least
+ * the writer's chunk size (write-lease.ts, SEND_CHUNK_BYTES).
+ */
+export const BATCH_HEADROOM_BYTES = 256 * 1024;
+
 /** Core's config as Kafka `name=value` entries, plus the engine's own (min.insync.replicas, ...). */
 export function toKafkaConfigs(config: TopicConfig, extra: Readonly<Record<string, string>>): { name: string; value: string }[] {
   const entries = (Object.keys(NAMES) as (keyof TopicConfig)[]).map((field) => ({
     name: NAMES[field],
-    value: String(config[field]),
+    value: String(field === 'maxMessageBytes' ? config[field] + BATCH_HEADROOM_BYTES : config[field]),
   }));
   return [...entries, ...Object.entries(extra).map(([name, value]) => ({ name, value }))];
 }
@@ -28,7 +36,8 @@ export function fromKafkaConfigs(configs: ReadonlyMap<string, string | null>): T
     retentionMs: num(NAMES.retentionMs),
     minCompactionLagMs: num(NAMES.minCompactionLagMs),
     deleteRetentionMs: num(NAMES.deleteRetentionMs),
-    maxMessageBytes: num(NAMES.maxMessageBytes),
+    // A topic not created by Eventline may have less than the headroom: show Kafka's value then.
+    maxMessageBytes: num(NAMES.maxMessageBytes) > BATCH_HEADROOM_BYTES ? num(NAMES.maxMessageBytes) - BATCH_HEADROOM_BYTES : num(NAMES.maxMessageBytes),
   };
 }
 

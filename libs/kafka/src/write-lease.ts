@@ -35,6 +35,27 @@ class AmbiguousCommit extends Error {
   }
 }
 
+/** Bytes per send (records of one send to one partition form one batch); see topic-configs.ts. */
+export const SEND_CHUNK_BYTES = 256 * 1024;
+
+function chunkBySize(records: readonly Numbered[]): Numbered[][] {
+  const chunks: Numbered[][] = [];
+  let current: Numbered[] = [];
+  let bytes = 0;
+  for (const r of records) {
+    const size = 64 + (r.key?.length ?? 0) + (r.value?.length ?? 0) + Object.entries(r.headers ?? {}).reduce((n, [k, v]) => n + k.length + v.length + 8, 0);
+    if (current.length > 0 && bytes + size > SEND_CHUNK_BYTES) {
+      chunks.push(current);
+      current = [];
+      bytes = 0;
+    }
+    current.push(r);
+    bytes += size;
+  }
+  if (current.length > 0) chunks.push(current);
+  return chunks;
+}
+
 /** Fencing retries per batch before the append is reported as unavailable. */
 const MAX_FENCED_RETRIES = 20;
 
@@ -164,16 +185,29 @@ export class WriteLease {
       await tx.cancel();
       return results as ConcurrencyError[];
     }
-    const sent = await tx.send({
-      messages: messages.map((r) => ({
-        topic: r.topic,
-        partition: r.partition,
-        key: r.key === null ? undefined : Buffer.from(r.key, 'utf8'),
-        value: r.value ?? undefined,
-        headers: encodeHeaders(r.headers, r.keyVersion, txnId),
-        timestamp: BigInt(r.timestamp),
-      })),
-    });
+    // Several sends of at most SEND_CHUNK_BYTES: the client makes one batch per partition per send,
+    // and Kafka's max.message.bytes limits batches (topics get SEND_CHUNK_BYTES of headroom).
+    const offsetOf = new Map<Numbered, number>();
+    for (const chunk of chunkBySize(messages)) {
+      const sent = await tx.send({
+        messages: chunk.map((r) => ({
+          topic: r.topic,
+          partition: r.partition,
+          key: r.key === null ? undefined : Buffer.from(r.key, 'utf8'),
+          value: r.value ?? undefined,
+          headers: encodeHeaders(r.headers, r.keyVersion, txnId),
+          timestamp: BigInt(r.timestamp),
+        })),
+      });
+      // The broker returns each partition's base offset; records follow in send order.
+      const base = new Map((sent.offsets ?? []).map((o) => [`${o.topic}\u0000${o.partition}`, Number(o.offset)]));
+      const seen = new Map<string, number>();
+      for (const r of chunk) {
+        const tp = `${r.topic}\u0000${r.partition}`;
+        offsetOf.set(r, base.get(tp)! + (seen.get(tp) ?? 0));
+        seen.set(tp, (seen.get(tp) ?? 0) + 1);
+      }
+    }
     try {
       await tx.commit();
     } catch (error) {
@@ -182,15 +216,11 @@ export class WriteLease {
       throw new AmbiguousCommit(error, txnId, results);
     }
 
-    // Offsets: the broker returns each partition's base offset; records follow in send order.
-    const base = new Map((sent.offsets ?? []).map((o) => [`${o.topic}\u0000${o.partition}`, Number(o.offset)]));
-    const nextInPartition = new Map<string, number>();
     const stored = new Map<string, LogRecord[]>();
     const placed = new Map<PlannedRecord, AppendedRecord>();
     for (const r of messages) {
       const tp = `${r.topic}\u0000${r.partition}`;
-      const offset = base.get(tp)! + (nextInPartition.get(tp) ?? 0);
-      nextInPartition.set(tp, (nextInPartition.get(tp) ?? 0) + 1);
+      const offset = offsetOf.get(r)!;
       placed.set(r, { topic: r.topic, partition: r.partition, offset, key: r.key, keyVersion: r.keyVersion });
       const list = stored.get(tp) ?? [];
       list.push({ topic: r.topic, partition: r.partition, offset, key: r.key, value: r.value, headers: r.headers ?? {}, timestamp: r.timestamp, keyVersion: r.keyVersion });
