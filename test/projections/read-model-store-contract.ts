@@ -317,5 +317,38 @@ export function describeReadModelStore(label: string, fixture: () => Promise<Led
       expect(await store.parked('balances')).toEqual([]);
       expect(await f.readModel()).toEqual(fold(events));
     });
+
+    it('rebuilds one at a time across processes: a live claim refuses a second one, a stale claim is taken over', async () => {
+      await f.append(history(4, 40, 31));
+      let now = 1_000_000;
+      const clock = (): number => now;
+      const first = await f.store({ clock });
+      const second = await f.store({ clock }); // another process's connection
+      const definition = projectionDefinitionOf(Balances);
+      const abandoned = await first.openShadow(definition);
+      await expect(second.openShadow(definition)).rejects.toMatchObject({ code: 'REBUILD_IN_PROGRESS' });
+
+      now += 31_000; // the first rebuilder went silent (crashed): its claim is stale
+      const successor = await second.openShadow(definition);
+      await successor.discard();
+      const tables = async (): Promise<string[]> =>
+        (
+          await second.dataSource.query(
+            second.dataSource.options.type === 'postgres'
+              ? "SELECT tablename AS name FROM pg_tables WHERE schemaname = 'public'"
+              : "SELECT name FROM sqlite_master WHERE type = 'table'",
+          )
+        )
+          .map((t: { name: string }) => t.name)
+          .sort();
+      // The successor dropped the crashed rebuilder's shadow tables, and its own on discard.
+      expect(await tables()).toEqual([
+        'account_balances',
+        'projection_checkpoints',
+        'projection_parked_events',
+      ]);
+      await abandoned.discard().catch(() => undefined);
+      expect(await second.checkpoints('balances#rebuild')).toEqual([]);
+    });
   });
 }

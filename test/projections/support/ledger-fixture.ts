@@ -15,6 +15,7 @@ import {
   ProjectionCheckpointEntity,
   ProjectionParkedEventEntity,
   TypeOrmReadModelStore,
+  TypeOrmReadModelStoreOptions,
 } from '@eventline/typeorm';
 import { EntityManager } from 'typeorm';
 import {
@@ -62,14 +63,14 @@ export class LedgerFixture {
   }
 
   /** A new connection to the read-model file, as a restarted process would open. */
-  async store(): Promise<TypeOrmReadModelStore> {
+  async store(options: TypeOrmReadModelStoreOptions = {}): Promise<TypeOrmReadModelStore> {
     const dataSource = await new DataSource({
       ...this.target.options(this.dir),
       entities: [ProjectionCheckpointEntity, ProjectionParkedEventEntity, AccountBalance],
       synchronize: true,
     } as DataSourceOptions).initialize();
     this.dataSources.push(dataSource);
-    return new TypeOrmReadModelStore(dataSource);
+    return new TypeOrmReadModelStore(dataSource, options);
   }
 
   async runner(
