@@ -29,6 +29,9 @@ export function random(seed: number): (n: number) => number {
   };
 }
 
+/** More than all deposits of a workload together: a debit of this much is refused whatever the timing. */
+const BEYOND_ANY_BALANCE = 1_000_000_000;
+
 /** Random deposits, withdrawals and transfers (some refused: overdrawn, same account, other currency). */
 export function generateWorkload(
   accounts: readonly SeededAccount[],
@@ -46,11 +49,13 @@ export function generateWorkload(
       const peers = accounts.filter((a) => a.currency === from.currency && a.id !== from.id);
       const to =
         next(10) === 0 || peers.length === 0 ? accounts[next(accounts.length)] : peers[next(peers.length)];
-      const amount = 1 + next(300);
+      // Every 25th transfer asks for more than the bank holds: its debit is always refused.
+      const amount = i % 25 === 0 ? BEYOND_ANY_BALANCE : 1 + next(300);
       const body = { fromAccountId: from.id, toAccountId: to.id, amount };
       return { key, kind, path: '/transfers', body, accountId: from.id, toAccountId: to.id, amount };
     }
-    const amount = 1 + next(kind === 'deposit' ? 500 : 400);
+    const amount =
+      kind === 'withdrawal' && i % 25 === 1 ? BEYOND_ANY_BALANCE : 1 + next(kind === 'deposit' ? 500 : 400);
     const path = `/accounts/${from.id}/${kind === 'deposit' ? 'deposits' : 'withdrawals'}`;
     return { key, kind, path, body: { amount, reference: key }, accountId: from.id, amount };
   });
