@@ -57,25 +57,20 @@ export function compactionContract(ctx: ContractContext): void {
   it('fails a read below the log start offset unless it asks for the earliest record left', async () => {
     const topic = ctx.topicName('retention');
     await ctx.log().createTopics([{ name: topic, partitions: 1, config: { retentionMs: 60_000 } }]);
-    const now = Date.now();
+    const old = Date.now() - 3_600_000;
     await ctx.log().append({
-      records: [
-        ...[0, 1, 2].map((i) => ({
-          topic,
-          key: `old${i}`,
-          value: text(`old${i}`),
-          timestamp: now - 3_600_000,
-        })),
-        { topic, key: 'new', value: text('new'), timestamp: now + 3_600_000 },
-      ],
+      records: [0, 1, 2].map((i) => ({ topic, key: `old${i}`, value: text(`old${i}`), timestamp: old })),
     });
     await ctx.factory.clean(ctx.log(), topic);
-    const [{ beginOffset, endOffset }] = await ctx.log().offsets(topic);
-    expect([beginOffset, endOffset]).toEqual([3, 4]);
-    const error = await expectCode(ctx.log().read(topic, 0, 1), 'OFFSET_OUT_OF_RANGE');
-    expect(error.details).toMatchObject({ topic, partition: 0, offset: 1, beginOffset: 3 });
+    // Offsets are not dense on every engine (Kafka's commit markers take some): compare, do not count.
+    const [{ beginOffset }] = await ctx.log().offsets(topic);
+    expect(beginOffset).toBeGreaterThan(0);
+    await ctx.log().append({ records: [{ topic, key: 'new', value: text('new') }] });
+    const error = await expectCode(ctx.log().read(topic, 0, 0), 'OFFSET_OUT_OF_RANGE');
+    expect(error.details).toMatchObject({ topic, partition: 0, offset: 0, beginOffset });
     const earliest = await ctx.log().read(topic, 0, 0, { autoOffsetReset: 'earliest' });
-    expect(earliest.map((r) => [r.offset, r.value?.toString()])).toEqual([[3, 'new']]);
-    expect((await ctx.log().read(topic, 0, 3)).map((r) => r.offset)).toEqual([3]);
+    expect(earliest.map((r) => r.value?.toString())).toEqual(['new']);
+    expect(earliest[0].offset).toBeGreaterThanOrEqual(beginOffset);
+    expect((await ctx.log().read(topic, 0, beginOffset)).map((r) => r.value?.toString())).toEqual(['new']);
   });
 }
