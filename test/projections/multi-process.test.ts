@@ -4,7 +4,7 @@ import { createInterface } from 'node:readline';
 import { DataSourceOptions } from 'typeorm';
 import { fold, history, LEDGER_TOPIC } from './support/ledger';
 import { LedgerFixture, ReadModelTarget } from './support/ledger-fixture';
-import { postgresTarget } from './support/postgres-database';
+import { describePostgres, postgresTarget } from './support/postgres-database';
 
 /**
  * Three OS processes run one projection as one consumer group over a shared SQLite log and a shared
@@ -169,4 +169,6 @@ function describeMultiProcess(label: string, target: () => Promise<ReadModelTarg
 describeMultiProcess('SQLite', async () => ({
   options: (dir) => ({ type: 'better-sqlite3', database: join(dir, 'read.db'), enableWAL: true }),
 }));
-describeMultiProcess('PostgreSQL', postgresTarget);
+describePostgres('multi-process projection on PostgreSQL', () =>
+  describeMultiProcess('PostgreSQL', postgresTarget),
+);

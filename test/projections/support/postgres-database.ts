@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
 import { ReadModelTarget } from './ledger-fixture';
@@ -34,4 +35,34 @@ export async function postgresTarget(): Promise<ReadModelTarget> {
     dispose: () =>
       admin((c) => c.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`)).then(() => undefined),
   };
+}
+
+let probed: string | null | undefined;
+
+/** Why PostgreSQL cannot be used (null: it answers). Probed once, synchronously, so describe blocks can branch. */
+function postgresUnavailableReason(): string | null {
+  if (probed !== undefined) return probed;
+  const probe = `const { Client } = require('pg');
+    const c = new Client(${JSON.stringify({ ...SERVER, database: 'postgres', connectionTimeoutMillis: 3000 })});
+    c.connect().then(() => c.end()).catch((e) => { console.error(e.message); process.exit(1); });`;
+  try {
+    execFileSync(process.execPath, ['-e', probe], { encoding: 'utf8', stdio: ['ignore', 'ignore', 'pipe'] });
+    probed = null;
+  } catch (error) {
+    probed = ((error as { stderr?: string }).stderr ?? String(error)).trim() || 'no answer';
+  }
+  return probed;
+}
+
+/**
+ * `describe` when PostgreSQL answers on SERVER; otherwise a skipped `describe` with a loud warning,
+ * or a thrown error under CI=true, so a CI run without its database cannot pass by skipping.
+ */
+export function describePostgres(name: string, body: () => void): void {
+  const reason = postgresUnavailableReason();
+  if (reason === null) return describe(name, body);
+  const message = `PostgreSQL suite "${name}" SKIPPED: ${SERVER.host}:${SERVER.port} (user ${SERVER.user}) does not answer (${reason}). Start PostgreSQL or set PGHOST/PGPORT/PGUSER.`;
+  if (process.env.CI === 'true') throw new Error(`${message} CI=true: a missing database fails the run.`);
+  console.warn(`\n${'!'.repeat(100)}\n${message}\n${'!'.repeat(100)}\n`);
+  describe.skip(name, () => it('needs PostgreSQL', () => undefined));
 }
