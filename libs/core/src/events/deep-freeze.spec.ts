@@ -34,3 +34,14 @@ describe('deep freeze', () => {
     expect(deepFreeze(cyclic)).toBe(cyclic);
   });
 });
+
+describe('deep freeze of cycles below the top', () => {
+  it('terminates on a cycle that does not pass through the root', () => {
+    const b: Record<string, unknown> = {};
+    const c: Record<string, unknown> = { b };
+    b.c = c;
+    const root = { b, n: 1 };
+    expect(deepFreeze(root)).toBe(root);
+    expect(Object.isFrozen(b) && Object.isFrozen(c)).toBe(true);
+  });
+});

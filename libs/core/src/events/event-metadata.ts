@@ -23,9 +23,16 @@ export interface EventMetadata {
 
 const metadataByEvent = new WeakMap<object, EventMetadata>();
 
-/** Associates metadata with a (frozen) event instance; used by the framework when it records or reads events. */
+/**
+ * Associates metadata with a (frozen) event instance; used by the framework when it records or reads
+ * events. Metadata that is already frozen, headers included, is kept as is (the read path builds it so).
+ */
 export function attachEventMetadata(event: object, metadata: EventMetadata): void {
-  metadataByEvent.set(event, Object.freeze({ ...metadata, headers: Object.freeze({ ...metadata.headers }) }));
+  const frozen =
+    Object.isFrozen(metadata) && Object.isFrozen(metadata.headers)
+      ? metadata
+      : Object.freeze({ ...metadata, headers: Object.freeze({ ...metadata.headers }) });
+  metadataByEvent.set(event, frozen);
 }
 
 /**

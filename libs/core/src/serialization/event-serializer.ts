@@ -1,5 +1,6 @@
 import { DefinitionError, ValidationError } from '../errors';
 import { deepFreeze } from '../events/deep-freeze';
+import { freezeParsedJson } from './freeze-parsed-json';
 import { eventDefinitionOf } from '../events/event-class';
 import { EventEnvelope } from '../events/event-envelope';
 import { attachEventMetadata, EventMetadata } from '../events/event-metadata';
@@ -57,56 +58,71 @@ export class EventSerializer {
     return { value: Buffer.from(JSON.stringify(event), 'utf8'), headers, timestamp: metadata.timestamp };
   }
 
-  /** A stored event record as a frozen instance of its current class, with its metadata and position. */
+  /**
+   * A stored event record as a frozen instance of its current class, with its metadata and position.
+   * On the replay path: one pass over the headers, the metadata built once (frozen, attached as is),
+   * a parsed payload frozen without a visited set (JSON has no cycles).
+   */
   deserialize(
     record: Pick<LogRecord, 'value' | 'headers' | 'timestamp' | 'keyVersion'> & Partial<LogRecord>,
   ): EventEnvelope {
-    const header = (name: string): string => {
-      const value = record.headers[name];
-      if (value === undefined) {
-        throw new DefinitionError(
-          `Record ${describe(record)} is not an Eventline event: header "${name}" is missing.`,
-          {
-            header: name,
-          },
-        );
-      }
-      return value;
-    };
-    const type = header(EventHeaders.type);
-    const storedVersion = Number(header(EventHeaders.schemaVersion));
+    const headers = record.headers;
+    const type = required(record, EventHeaders.type);
+    const storedVersion = Number(required(record, EventHeaders.schemaVersion));
     const cls = this.registry.classOf(type);
     const { version } = eventDefinitionOf(cls);
     if (record.value === null)
       throw new DefinitionError(`Record ${describe(record)} of type "${type}" has no value.`);
     const stored = JSON.parse(record.value.toString('utf8')) as EventPayload;
-    const payload =
-      storedVersion < version ? this.upcasters.upcast(type, storedVersion, version, stored) : stored;
-    const event = deepFreeze(Object.assign(Object.create(cls.prototype) as object, payload));
+    const upcast = storedVersion < version;
+    const payload = upcast ? this.upcasters.upcast(type, storedVersion, version, stored) : stored;
+    const event = Object.assign(Object.create(cls.prototype) as object, payload);
+    // An upcaster may return anything (shared or cyclic objects): then the general deep freeze.
+    if (upcast) deepFreeze(event);
+    else freezeParsedJson(event);
 
-    const headers: Record<string, string> = {};
-    for (const [name, value] of Object.entries(record.headers)) {
-      if (!name.startsWith(RESERVED_HEADER_PREFIX)) headers[name] = value;
-    }
-    const metadata: EventMetadata = {
-      eventId: header(EventHeaders.eventId),
+    const metadata: EventMetadata = Object.freeze({
+      eventId: required(record, EventHeaders.eventId),
       type,
       schemaVersion: version,
-      aggregate: header(EventHeaders.aggregate),
-      aggregateId: header(EventHeaders.aggregateId),
-      aggregateVersion: record.keyVersion ?? Number(header(EventHeaders.aggregateVersion)),
+      aggregate: required(record, EventHeaders.aggregate),
+      aggregateId: required(record, EventHeaders.aggregateId),
+      aggregateVersion: record.keyVersion ?? Number(required(record, EventHeaders.aggregateVersion)),
       timestamp: record.timestamp,
-      correlationId: header(EventHeaders.correlationId),
-      causationId: record.headers[EventHeaders.causationId] ?? null,
-      headers,
-    };
+      correlationId: required(record, EventHeaders.correlationId),
+      causationId: headers[EventHeaders.causationId] ?? null,
+      headers: applicationHeaders(headers),
+    });
     attachEventMetadata(event, metadata);
-    const position =
-      record.topic !== undefined && record.partition !== undefined && record.offset !== undefined
-        ? { topic: record.topic, partition: record.partition, offset: record.offset }
-        : undefined;
-    return { event, metadata, ...(position ? { position } : {}) };
+    const { topic, partition, offset } = record;
+    return topic !== undefined && partition !== undefined && offset !== undefined
+      ? { event, metadata, position: { topic, partition, offset } }
+      : { event, metadata };
   }
+}
+
+const NO_HEADERS: RecordHeaders = Object.freeze({});
+
+/** The headers the application attached (frozen); one shared empty object when there are none. */
+function applicationHeaders(headers: RecordHeaders): RecordHeaders {
+  let own: Record<string, string> | undefined;
+  for (const name in headers) {
+    if (!name.startsWith(RESERVED_HEADER_PREFIX)) (own ??= {})[name] = headers[name];
+  }
+  return own ? Object.freeze(own) : NO_HEADERS;
+}
+
+function required(record: Pick<LogRecord, 'headers'> & Partial<LogRecord>, name: string): string {
+  const value = record.headers[name];
+  if (value === undefined) {
+    throw new DefinitionError(
+      `Record ${describe(record)} is not an Eventline event: header "${name}" is missing.`,
+      {
+        header: name,
+      },
+    );
+  }
+  return value;
 }
 
 function describe(record: Partial<LogRecord>): string {
