@@ -5,6 +5,7 @@ import { AggregateClass, AggregateDefinition } from './aggregate-definition';
 import { AggregateInternals, AggregateRoot } from './aggregate-root';
 import { DecodedSnapshot, SnapshotCodec } from './snapshot-codec';
 import type { EventStore } from './event-store';
+import type { Handover } from './aggregate-locks';
 
 /**
  * Loads and saves one aggregate type. Inside a command handler `save` stages the events; the command
@@ -29,7 +30,8 @@ export class AggregateRepository<T extends AggregateRoot> {
   /** A new aggregate at version 0. Throws AggregateAlreadyExistsError if the id has events. */
   async create(id: string): Promise<T> {
     const { eventsTopic, name } = this.definition;
-    await this.lockForCommand(id);
+    const handover = await this.lockForCommand(id);
+    if (handover) throw new AggregateAlreadyExistsError(name, id);
     const version = (await this.store.log.keyVersions(eventsTopic, [id])).get(id) ?? 0;
     if (version > 0) throw new AggregateAlreadyExistsError(name, id);
     return new this.cls(id);
@@ -44,12 +46,18 @@ export class AggregateRepository<T extends AggregateRoot> {
 
   /**
    * The aggregate at its latest version, or undefined if it has no events: its cached state in this
-   * process, else its latest snapshot, plus the events after it.
+   * process, else its latest snapshot, plus the events after it. Inside a command that got the
+   * aggregate's lock with state handed over, that state (decided, appended with this command).
    */
   async find(id: string): Promise<T | undefined> {
     const definition = this.definition;
-    await this.lockForCommand(id);
+    const handover = await this.lockForCommand(id);
     const aggregate = new this.cls(id);
+    if (handover) {
+      aggregate.restore(JSON.parse(handover.state));
+      AggregateInternals.setPersistedVersion(aggregate, handover.version);
+      return aggregate;
+    }
     const cacheKey = this.store.cacheKey(definition, id);
     let from = cacheKey === null ? 0 : await this.fromCache(aggregate, cacheKey);
     if (from === 0 && definition.snapshotEvery > 0) {
@@ -107,10 +115,16 @@ export class AggregateRepository<T extends AggregateRoot> {
     return current === cached.version ? Infinity : cached.version;
   }
 
-  /** Inside a command: queue behind other commands of this process on the same aggregate (AggregateLocks). */
-  private async lockForCommand(id: string): Promise<void> {
+  /**
+   * Inside a command: queue behind other commands of this process on the same aggregate
+   * (AggregateLocks); returns the state handed over with the lock, if any.
+   */
+  private async lockForCommand(id: string): Promise<Handover | undefined> {
     const unit = MessageContexts.current()?.unitOfWork;
-    if (unit) await this.store.locks.lock(unit, `${this.definition.eventsTopic}\u0000${id}`);
+    if (!unit) return undefined;
+    const key = `${this.definition.eventsTopic}\u0000${id}`;
+    await this.store.locks.lock(unit, key);
+    return this.store.locks.handoverOf(unit, key);
   }
 
   // One lookup whatever the history length: the latest record of the id on the compacted state topic.

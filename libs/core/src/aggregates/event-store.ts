@@ -191,13 +191,14 @@ export class EventStore {
     const snapshot = snapshotDue(definition.snapshotEvery, expectedVersion, toVersion)
       ? SnapshotCodec.encode(definition, aggregate, toVersion, timestamp)
       : null;
+    // With snapshots on, snapshot() is the state's contract: the cache and handovers use it.
     const cached =
-      this.cacheKey(definition, aggregate.id) === null
-        ? undefined
-        : {
+      definition.snapshotEvery > 0
+        ? {
             version: toVersion,
             state: snapshot?.value?.toString('utf8') ?? JSON.stringify(aggregate.snapshot()),
-          };
+          }
+        : undefined;
     return {
       aggregate: definition.name,
       id: aggregate.id,
@@ -210,41 +211,69 @@ export class EventStore {
   }
 
   /** Appends a unit of work (plus extra records such as the idempotency record) atomically, then publishes its events. */
-  async commit(
-    unit: UnitOfWork,
-    extras: CommitExtras = { records: [], expectations: [] },
-  ): Promise<CommitResult> {
-    const staged = unit.staged();
+  async commit(unit: UnitOfWork, extras: CommitExtras = NO_EXTRAS): Promise<CommitResult> {
+    return (await this.commitAll([{ unit, extras }]))[0];
+  }
+
+  /**
+   * Appends several units of work as ONE atomic append, all or nothing: the units of commands that
+   * ran one after the other on one aggregate. A stream staged by several units must chain (each
+   * starts where the previous ended); its expectation is the version before the first. Returns
+   * each unit's own positions, writes and events, in the order given.
+   */
+  async commitAll(
+    parts: readonly { readonly unit: UnitOfWork; readonly extras?: CommitExtras }[],
+  ): Promise<CommitResult[]> {
     const records: ProducerRecord[] = [];
-    const eventIndexes: number[] = [];
-    for (const stream of staged) {
-      for (const e of stream.events) eventIndexes.push(records.push(e.record) - 1);
-      if (stream.snapshot) records.push(stream.snapshot);
-    }
-    const extraStart = records.length;
-    records.push(...extras.records);
-    const expectations = [...unit.expectations(), ...extras.expectations];
-    if (records.length === 0) return { positions: [], writes: [], events: [], extraPositions: [] };
+    const expectations: KeyExpectation[] = [];
+    const last = new Map<string, StagedStream>();
+    const snapshots = new Map<string, ProducerRecord>();
+    const eventIndexes = parts.map((part) =>
+      part.unit.staged().flatMap((stream) => {
+        const id = `${stream.topic}\u0000${stream.id}`;
+        const before = last.get(id);
+        if (!before) {
+          expectations.push({ topic: stream.topic, key: stream.id, version: stream.expectedVersion });
+        } else if (stream.expectedVersion !== before.expectedVersion + before.events.length) {
+          throw new DefinitionError(
+            `${stream.aggregate} "${stream.id}": merged units do not chain (${stream.expectedVersion} after ${before.expectedVersion + before.events.length}).`,
+          );
+        }
+        last.set(id, stream);
+        if (stream.snapshot) snapshots.set(id, stream.snapshot); // the latest is enough on a compacted topic
+        return stream.events.map((e) => records.push(e.record) - 1);
+      }),
+    );
+    records.push(...snapshots.values());
+    const extraIndexes = parts.map(({ extras = NO_EXTRAS }) => {
+      expectations.push(...extras.expectations);
+      return extras.records.map((r) => records.push(r) - 1);
+    });
+    if (records.length === 0) return parts.map(() => ({ positions: [], writes: [], events: [], extraPositions: [] }));
     const result: AppendResult = await this.log.append({ records, expectations });
-    for (const stream of staged) {
-      if (stream.cachedState) this.cache.set(`${stream.topic}\u0000${stream.id}`, stream.cachedState);
-    }
-    const positions = eventIndexes.map((i) => toPosition(result.records[i]));
-    const events = staged
-      .flatMap((s) => s.events)
-      .map((e, i): EventEnvelope => {
-        attachEventMetadata(e.event, e.metadata);
-        return { event: e.event, metadata: e.metadata, position: positions[i] };
-      });
-    this.publisher(events);
-    return {
-      positions,
-      writes: unit.writes(),
-      events,
-      extraPositions: result.records.slice(extraStart).map(toPosition),
-    };
+    for (const [id, stream] of last) if (stream.cachedState) this.cache.set(id, stream.cachedState);
+    const results = parts.map(({ unit }, p): CommitResult => {
+      const positions = eventIndexes[p].map((i) => toPosition(result.records[i]));
+      const events = unit
+        .staged()
+        .flatMap((s) => s.events)
+        .map((e, i): EventEnvelope => {
+          attachEventMetadata(e.event, e.metadata);
+          return { event: e.event, metadata: e.metadata, position: positions[i] };
+        });
+      return {
+        positions,
+        writes: unit.writes(),
+        events,
+        extraPositions: extraIndexes[p].map((i) => toPosition(result.records[i])),
+      };
+    });
+    this.publisher(results.flatMap((r) => r.events));
+    return results;
   }
 }
+
+const NO_EXTRAS: CommitExtras = { records: [], expectations: [] };
 
 function toPosition(r: RecordPosition): RecordPosition {
   return { topic: r.topic, partition: r.partition, offset: r.offset };

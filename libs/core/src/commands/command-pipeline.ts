@@ -1,5 +1,5 @@
 import { ValidatorOptions } from 'class-validator';
-import { EventStore } from '../aggregates/event-store';
+import { CommitResult, EventStore } from '../aggregates/event-store';
 import {
   ConcurrencyError,
   DomainError,
@@ -15,6 +15,7 @@ import { DEFAULT_VALIDATOR_OPTIONS, validateCommand } from './command-validator'
 import { IdempotencyStore, StoredOutcome } from './idempotency-store';
 import { payloadHash } from './payload-hash';
 import { encodePositionToken } from './position-token';
+import { MergedAppend } from './merged-append';
 
 export interface CommandPipelineOptions {
   /** Re-run the handler on fresh state this many times when it loses a race (default 0: ConcurrencyError). */
@@ -62,51 +63,141 @@ export class CommandPipeline {
       expectedKeyVersion = version;
     }
     const retries = options.concurrencyRetries ?? concurrencyRetriesOf(command) ?? this.retries;
-    for (let attempt = 0; ; attempt++) {
+    let takesHandover = true;
+    for (let attempt = 0; ; ) {
       const unit = new UnitOfWork();
-      let lost: ConcurrencyError;
+      if (!takesHandover) this.store.locks.takeNoHandover(unit);
+      let outcome: Attempt<R>;
       try {
-        let result: R;
-        try {
-          result = await MessageContexts.run({ ...context, unitOfWork: unit }, handle);
-        } catch (error) {
-          if (key === undefined || !(error instanceof DomainError)) throw error;
-          return await this.rememberRefusal(command, key, hash, expectedKeyVersion, error, context);
-        }
-        const extras =
-          key !== undefined
-            ? this.idempotencyExtras(command, key, hash, expectedKeyVersion, result, unit)
-            : undefined;
-        try {
-          const commit = await MessageContexts.run(withoutUnit(context), () =>
-            this.store.commit(unit, extras),
-          );
-          const receipt: CommandReceipt<R> = {
-            result,
-            positions: commit.positions,
-            position: encodePositionToken(commit.positions),
-            streams: commit.writes,
-            replayed: false,
-          };
-          storeCommandReceipt(command, receipt);
-          return receipt;
-        } catch (error) {
-          if (!(error instanceof ConcurrencyError)) throw error;
-          lost = error;
-        }
+        outcome = await this.attempt(command, handle, context, unit, { key, hash, expectedKeyVersion });
       } finally {
-        // The aggregates the handler loaded were locked for this process until the append settled.
+        // The aggregates the handler loaded were locked for this process until the append settled
+        // (or, merged, are passed on to the next command).
+        const group = this.groupOf(unit);
+        if (group) this.leave(unit, group);
         this.store.locks.release(unit);
+      }
+      if ('receipt' in outcome) return outcome.receipt;
+      if ('ejected' in outcome) {
+        // It did not fit the merged append whose state it got: run it again, alone, once that settled.
+        await outcome.ejected;
+        takesHandover = false;
       }
       if (key !== undefined) {
         // A concurrent execution with the same key may have won: then its outcome is ours.
-        const { outcome, version } = await this.idempotency.lookup(key);
-        if (outcome) return this.replay(command, key, hash, outcome);
+        const { outcome: stored, version } = await this.idempotency.lookup(key);
+        if (stored) return this.replay(command, key, hash, stored);
         expectedKeyVersion = version;
       }
-      if (attempt >= retries) throw lost;
-      await backoff(attempt);
+      if ('lost' in outcome) {
+        if (attempt >= retries) throw outcome.lost;
+        await backoff(attempt++);
+      }
     }
+  }
+
+  /** One run of the handler and its append (alone or merged with the commands queued on the same aggregate). */
+  private async attempt<R>(
+    command: object,
+    handle: () => Promise<R>,
+    context: MessageContext,
+    unit: UnitOfWork,
+    idempotency: KeyState,
+  ): Promise<Attempt<R>> {
+    const { key, hash, expectedKeyVersion } = idempotency;
+    let result: R;
+    try {
+      result = await MessageContexts.run({ ...context, unitOfWork: unit }, handle);
+    } catch (error) {
+      if (!(error instanceof DomainError)) throw error;
+      return this.refuse(command, unit, error, idempotency, context);
+    }
+    const extras =
+      key !== undefined
+        ? this.idempotencyExtras(command, key, hash, expectedKeyVersion, result, unit)
+        : undefined;
+    const group = this.groupOf(unit) ?? this.startGroup(unit, context);
+    let commit: Promise<CommitResult>;
+    if (group) {
+      if (!group.accepts(unit, key)) return this.eject(unit, group);
+      commit = group.join(unit, extras, key);
+      this.leave(unit, group);
+    } else {
+      commit = MessageContexts.run(withoutUnit(context), () => this.store.commit(unit, extras));
+    }
+    let written: CommitResult;
+    try {
+      written = await commit;
+    } catch (error) {
+      if (!(error instanceof ConcurrencyError)) throw error;
+      return { lost: error };
+    }
+    const receipt: CommandReceipt<R> = {
+      result,
+      positions: written.positions,
+      position: encodePositionToken(written.positions),
+      streams: written.writes,
+      replayed: false,
+    };
+    storeCommandReceipt(command, receipt);
+    return { receipt };
+  }
+
+  /**
+   * A DomainError. Decided on state handed over (not written yet), it stands only once that state is
+   * written: it joins the merged append (with its stored refusal, if keyed) and waits for it.
+   */
+  private async refuse<R>(
+    command: object,
+    unit: UnitOfWork,
+    refusal: DomainError,
+    { key, hash, expectedKeyVersion }: KeyState,
+    context: MessageContext,
+  ): Promise<Attempt<R>> {
+    const group = this.groupOf(unit);
+    if (!group) {
+      if (key === undefined) throw refusal;
+      return this.rememberRefusal(command, key, hash, expectedKeyVersion, refusal, context);
+    }
+    const nothing = new UnitOfWork(); // whatever the handler staged before refusing is dropped
+    if (!group.accepts(nothing, key)) return this.eject(unit, group);
+    const entry = key !== undefined ? this.refusalEntry(command, key, hash, expectedKeyVersion, refusal) : undefined;
+    const written = group.join(nothing, entry && { records: [entry.record], expectations: [entry.expectation] }, key);
+    this.leave(unit, group);
+    try {
+      await written;
+    } catch (error) {
+      if (!(error instanceof ConcurrencyError)) throw error;
+      return { lost: error };
+    }
+    throw refusal;
+  }
+
+  /** The merged append whose state this unit was handed with its aggregate's lock, if any. */
+  private groupOf(unit: UnitOfWork): MergedAppend | undefined {
+    return this.store.locks.handoverOf(unit)?.group as MergedAppend | undefined;
+  }
+
+  /** A unit that staged one stream on the one aggregate it holds the lock of (snapshots on) can lead a merged append. */
+  private startGroup(unit: UnitOfWork, context: MessageContext): MergedAppend | undefined {
+    const staged = unit.staged();
+    if (staged.length !== 1 || staged[0].cachedState === undefined) return undefined;
+    const [stream] = staged;
+    const lockKey = `${stream.topic}\u0000${stream.id}`;
+    if (!this.store.locks.holds(unit, lockKey)) return undefined;
+    return new MergedAppend(this.store, lockKey, { version: stream.expectedVersion, state: '' }, withoutUnit(context));
+  }
+
+  /** Gives the aggregate's lock back to the merged append, which passes it on (once per unit). */
+  private leave(unit: UnitOfWork, group: MergedAppend): void {
+    if (!this.store.locks.holds(unit, group.lockKey)) return;
+    this.store.locks.detach(unit, group.lockKey);
+    group.passOn();
+  }
+
+  private eject<R>(unit: UnitOfWork, group: MergedAppend): Attempt<R> {
+    this.leave(unit, group);
+    return { ejected: group.settled };
   }
 
   private idempotencyExtras(
@@ -145,13 +236,7 @@ export class CommandPipeline {
     refusal: DomainError,
     context: MessageContext,
   ): Promise<never> {
-    const outcome: StoredOutcome = {
-      command: command.constructor.name,
-      payloadHash: hash,
-      refusal: refusal.toJSON(),
-      streams: [],
-    };
-    const { record, expectation } = this.idempotency.entry(key, expectedVersion, outcome);
+    const { record, expectation } = this.refusalEntry(command, key, hash, expectedVersion, refusal);
     try {
       await MessageContexts.run(withoutUnit(context), () =>
         this.store.commit(new UnitOfWork(), { records: [record], expectations: [expectation] }),
@@ -163,6 +248,16 @@ export class CommandPipeline {
       if (first) await this.replay(command, key, hash, first);
     }
     throw refusal;
+  }
+
+  private refusalEntry(command: object, key: string, hash: string, expectedVersion: number, refusal: DomainError) {
+    const outcome: StoredOutcome = {
+      command: command.constructor.name,
+      payloadHash: hash,
+      refusal: refusal.toJSON(),
+      streams: [],
+    };
+    return this.idempotency.entry(key, expectedVersion, outcome);
   }
 
   private async replay<R>(
@@ -188,6 +283,17 @@ export class CommandPipeline {
     return receipt;
   }
 }
+
+interface KeyState {
+  readonly key: string | undefined;
+  readonly hash: string;
+  readonly expectedKeyVersion: number;
+}
+
+type Attempt<R> =
+  | { readonly receipt: CommandReceipt<R> }
+  | { readonly lost: ConcurrencyError }
+  | { readonly ejected: Promise<void> };
 
 function withoutUnit(context: MessageContext): MessageContext {
   return {

@@ -5,4 +5,5 @@ export * from './command-validator';
 export * from './command-pipeline';
 export * from './idempotency-store';
 export * from './payload-hash';
+export { MAX_MERGED_COMMANDS } from './merged-append';
 export * from './position-token';
