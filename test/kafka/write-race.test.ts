@@ -43,7 +43,9 @@ async function openAccount(side: WriteSide, id: string): Promise<void> {
   it(`two OS processes, ${ROUNDS} races on one account: exactly one winner per version, no gap`, async () => {
     const transactionalId = `eventline-race-${process.pid}-${Date.now()}`;
     const accountId = `acc-race-${Date.now().toString(36)}`;
-    const side = await openWriteSide('', { log: await KafkaEventLog.open({ brokers: brokers!, transactionalId }) });
+    const side = await openWriteSide('', {
+      log: await KafkaEventLog.open({ brokers: brokers!, transactionalId }),
+    });
     await openAccount(side, accountId);
     const script = join(__dirname, 'support', 'kafka-racing-writer.ts');
     const children = [1, 2].map((n) =>
@@ -55,29 +57,61 @@ async function openAccount(side: WriteSide, id: string): Promise<void> {
     );
     const waiters = new Map<string, (m: { won: boolean; amount: number; failure?: string }) => void>();
     for (const child of children) {
-      child.on('message', (m: { round: number; phase: string; won: boolean; amount: number; child: number; failure?: string }) =>
-        waiters.get(`${m.phase}:${m.round}:${m.child}`)?.(m),
+      child.on(
+        'message',
+        (m: {
+          round: number;
+          phase: string;
+          won: boolean;
+          amount: number;
+          child: number;
+          failure?: string;
+        }) => waiters.get(`${m.phase}:${m.round}:${m.child}`)?.(m),
       );
     }
     const next = (phase: string, round: number, child: number) =>
-      new Promise<{ won: boolean; amount: number; failure?: string }>((resolve) => waiters.set(`${phase}:${round}:${child}`, resolve));
-    await Promise.all([next('ready', -1, 1), next('ready', -1, 2)]);
-    const wins: number[] = [];
-    for (let round = 0; round < ROUNDS; round++) {
-      const loaded = [next('loaded', round, 1), next('loaded', round, 2)];
-      children.forEach((c) => c.send({ go: 'load', round }));
-      await Promise.all(loaded);
-      const done = [next('done', round, 1), next('done', round, 2)];
-      children.forEach((c) => c.send({ go: 'decide', round }));
-      const results = await Promise.all(done);
-      expect(results.map((r) => r.failure).filter(Boolean)).toEqual([]);
-      expect(results.filter((r) => r.won)).toHaveLength(1);
-      wins.push(results.find((r) => r.won)!.amount);
+      new Promise<{ won: boolean; amount: number; failure?: string }>((resolve) =>
+        waiters.set(`${phase}:${round}:${child}`, resolve),
+      );
+    try {
+      await race(children, next, side, accountId);
+    } finally {
+      // A failed expectation must not leave children or connections behind (Jest would not exit).
+      children.forEach((c) => c.connected && c.kill());
+      await side.log.close();
     }
-    children.forEach((c) => c.send({ go: 'exit' }));
-    await Promise.all(children.map((c) => new Promise((resolve) => c.on('exit', resolve))));
-    expectStream(await side.log.readKey('account.events', accountId), wins);
-    expect((await side.store.repository(Account).load(accountId)).balance).toBe(wins.reduce((s, x) => s + x, 0));
-    await side.log.close();
   });
 });
+
+type Next = (
+  phase: string,
+  round: number,
+  child: number,
+) => Promise<{ won: boolean; amount: number; failure?: string }>;
+
+async function race(
+  children: ReturnType<typeof fork>[],
+  next: Next,
+  side: WriteSide,
+  accountId: string,
+): Promise<void> {
+  await Promise.all([next('ready', -1, 1), next('ready', -1, 2)]);
+  const wins: number[] = [];
+  for (let round = 0; round < ROUNDS; round++) {
+    const loaded = [next('loaded', round, 1), next('loaded', round, 2)];
+    children.forEach((c) => c.send({ go: 'load', round }));
+    await Promise.all(loaded);
+    const done = [next('done', round, 1), next('done', round, 2)];
+    children.forEach((c) => c.send({ go: 'decide', round }));
+    const results = await Promise.all(done);
+    expect(results.map((r) => r.failure).filter(Boolean)).toEqual([]);
+    expect(results.filter((r) => r.won)).toHaveLength(1);
+    wins.push(results.find((r) => r.won)!.amount);
+  }
+  children.forEach((c) => c.send({ go: 'exit' }));
+  await Promise.all(children.map((c) => new Promise((resolve) => c.on('exit', resolve))));
+  expectStream(await side.log.readKey('account.events', accountId), wins);
+  expect((await side.store.repository(Account).load(accountId)).balance).toBe(
+    wins.reduce((s, x) => s + x, 0),
+  );
+}

@@ -42,3 +42,16 @@ export function toEventlineError(error: unknown, what: string): EventlineError {
 export function isUnknownTopic(error: unknown): boolean {
   return hasKafkaError(error, 'UNKNOWN_TOPIC_OR_PARTITION', 'UNKNOWN_TOPIC_ID') || /^Unknown topic /.test((error as Error)?.message ?? '');
 }
+
+/** Coordinator/leader states that resolve by themselves; the request had no effect. */
+export function isTransient(error: unknown): boolean {
+  return hasKafkaError(
+    error,
+    'CONCURRENT_TRANSACTIONS',
+    'COORDINATOR_LOAD_IN_PROGRESS',
+    'COORDINATOR_NOT_AVAILABLE',
+    'NOT_COORDINATOR',
+    'NOT_LEADER_OR_FOLLOWER',
+    'LEADER_NOT_AVAILABLE',
+  );
+}

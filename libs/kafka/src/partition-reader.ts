@@ -1,4 +1,4 @@
-import { Consumer, FetchIsolationLevels, ListOffsetTimestamps } from '@platformatic/kafka';
+import { Consumer, FetchIsolationLevels, fetchV17, ListOffsetTimestamps } from '@platformatic/kafka';
 import { hasKafkaError, toEventlineError } from './kafka-errors';
 import { decodeRecord, KafkaLogRecord, RawRecord } from './record-codec';
 
@@ -46,9 +46,19 @@ export class PartitionReader {
     const info = metadata.topics.get(topic)!;
     let response;
     try {
-      response = await consumer.fetch({
-        node: info.partitions[partition].leader,
-        topics: [
+      // The low-level Fetch, not Consumer.fetch: the client's own read_committed filter keeps one
+      // aborted range per producer id, and every writer of the write lease shares one producer id
+      // (only the epoch changes), so it dropped committed records between aborted transactions.
+      const connection = await consumer.connections.get(metadata.brokers.get(info.partitions[partition].leader)!);
+      response = await fetchV17.api.async(
+        connection,
+        limits.maxWaitMs,
+        1,
+        limits.maxBytes,
+        FetchIsolationLevels.READ_COMMITTED,
+        0,
+        -1, // no fetch session: a one-off full fetch
+        [
           {
             topicId: info.id,
             partitions: [
@@ -56,11 +66,9 @@ export class PartitionReader {
             ],
           },
         ],
-        maxWaitTime: limits.maxWaitMs,
-        minBytes: 1,
-        maxBytes: limits.maxBytes,
-        isolationLevel: FetchIsolationLevels.READ_COMMITTED,
-      });
+        [],
+        '',
+      );
     } catch (error) {
       if (hasKafkaError(error, 'OFFSET_OUT_OF_RANGE')) return this.outOfRange(topic, partition, offset, limits, consumer);
       throw toEventlineError(error, `read ${topic}/${partition}`);

@@ -2,7 +2,7 @@ import { AppendedRecord, AppendResult, ConcurrencyError, LogRecord, UnavailableE
 import { randomUUID } from 'crypto';
 import { Producer, ProduceAcks } from '@platformatic/kafka';
 import { AppendPlan, PlannedRecord } from './append-plan';
-import { isFenced, toEventlineError } from './kafka-errors';
+import { isFenced, isTransient, toEventlineError } from './kafka-errors';
 import { KeyIndex } from './key-index';
 import { PartitionReader } from './partition-reader';
 import { encodeHeaders } from './record-codec';
@@ -132,7 +132,12 @@ export class WriteLease {
         return;
       } catch (error) {
         await this.dropProducer();
-        if (isFenced(error) && attempt < MAX_FENCED_RETRIES && !this.closed) continue; // aborted by the broker: retry on fresh state
+        if ((isFenced(error) || isTransient(error)) && attempt < MAX_FENCED_RETRIES && !this.closed) {
+          // Fenced: the broker aborted our transaction. Transient (e.g. the previous holder's
+          // transaction still completing): nothing was committed. Either way: retry on fresh state.
+          await new Promise((r) => setTimeout(r, 10 * attempt));
+          continue;
+        }
         if (error instanceof AmbiguousCommit && attempt < MAX_FENCED_RETRIES && !this.closed) {
           const settled = await this.settle(error).catch(() => undefined);
           if (settled === 'aborted') continue;
@@ -216,6 +221,13 @@ export class WriteLease {
       throw new AmbiguousCommit(error, txnId, results);
     }
 
+    for (const r of messages) {
+      const offset = offsetOf.get(r);
+      if (offset === undefined || !Number.isSafeInteger(offset) || offset < 0) {
+        // Never acknowledge a record whose place the broker did not report.
+        throw new AmbiguousCommit(new Error(`no offset reported for ${r.topic}/${r.partition}`), txnId, results);
+      }
+    }
     const stored = new Map<string, LogRecord[]>();
     const placed = new Map<PlannedRecord, AppendedRecord>();
     for (const r of messages) {
@@ -293,9 +305,9 @@ export class WriteLease {
     const producer = new Producer({
       clientId: this.options.clientId,
       bootstrapBrokers: this.options.bootstrapBrokers,
-      // Bounded: a client-side failure must surface as an error, not retry forever.
-      retries: 5,
-      retryDelay: 200,
+      // No client retries: on a fencing error the client resets its transaction and a retried send
+      // would no longer be part of it. Every retry happens here, from "acquire", on fresh state.
+      retries: 0,
       idempotent: true,
       acks: ProduceAcks.ALL,
       transactionalId: this.options.transactionalId,
