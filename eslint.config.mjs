@@ -14,6 +14,19 @@ export default tseslint.config(
     },
   },
   {
+    // Plain CommonJS scripts (bench/peers drivers run outside the TypeScript build, in their own node_modules).
+    files: ['**/*.cjs'],
+    languageOptions: {
+      sourceType: 'commonjs',
+      globals: Object.fromEntries(
+        ['require', 'module', 'exports', '__dirname', '__filename', 'process', 'console', 'Buffer']
+          .concat(['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'setImmediate', 'performance'])
+          .map((name) => [name, 'readonly']),
+      ),
+    },
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
+  },
+  {
     files: ['libs/core/**/*.ts'],
     rules: {
       'no-restricted-imports': [
