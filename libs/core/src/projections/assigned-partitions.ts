@@ -1,7 +1,9 @@
+import { OffsetOutOfRangeError } from '../errors';
 import { GroupAssignment, OffsetCommit } from '../log/consumer-group';
 import { EventLog } from '../log/event-log';
-import { TopicPartition } from '../log/record';
+import { LogRecord, ReadOptions, TopicPartition } from '../log/record';
 import { PartitionRecords } from './projection-batch';
+import { ProjectionHistoryGapError } from './projection-errors';
 import { partitionId } from './projection-status';
 import { ReadModelStore } from './read-model-store';
 
@@ -13,6 +15,12 @@ export class AssignedPartitions {
   private assignment: GroupAssignment | undefined;
   /** Next offset to read per assigned partition. */
   private readonly positions = new Map<string, number>();
+  /**
+   * Partitions without a checkpoint yet: read from the log start offset, wherever retention put it
+   * (Kafka's auto.offset.reset=earliest). Once a checkpoint exists, records below the log start are
+   * a gap in the read model, and reading there fails (ProjectionHistoryGapError).
+   */
+  private readonly fromEarliest = new Set<string>();
   private rotation = 0;
 
   constructor(
@@ -34,14 +42,27 @@ export class AssignedPartitions {
    * (all of them with `reload`). Resolves true when partitions were adopted.
    */
   async adopt(assignment: GroupAssignment, reload = false): Promise<boolean> {
-    if (reload) this.positions.clear();
+    if (reload) {
+      this.positions.clear();
+      this.fromEarliest.clear();
+    }
     const ids = new Set(assignment.partitions.map(partitionId));
-    for (const id of [...this.positions.keys()]) if (!ids.has(id)) this.positions.delete(id);
+    for (const id of [...this.positions.keys()]) {
+      if (!ids.has(id)) {
+        this.positions.delete(id);
+        this.fromEarliest.delete(id);
+      }
+    }
     const fresh = assignment.partitions.filter((tp) => !this.positions.has(partitionId(tp)));
     this.assignment = assignment;
     if (fresh.length === 0) return false;
     const stored = new Map((await this.store.checkpoints(this.projection)).map((c) => [partitionId(c), c]));
-    for (const tp of fresh) this.positions.set(partitionId(tp), stored.get(partitionId(tp))?.nextOffset ?? 0);
+    for (const tp of fresh) {
+      const id = partitionId(tp);
+      const checkpoint = stored.get(id);
+      this.positions.set(id, checkpoint?.nextOffset ?? 0);
+      if (!checkpoint) this.fromEarliest.add(id);
+    }
     return true;
   }
 
@@ -52,12 +73,18 @@ export class AssignedPartitions {
 
   /** Moves positions forward to what a batch committed. */
   advance(next: ReadonlyMap<string, number>): void {
-    for (const [id, offset] of next) if (this.positions.has(id)) this.positions.set(id, offset);
+    for (const [id, offset] of next) {
+      if (this.positions.has(id)) {
+        this.positions.set(id, offset);
+        this.fromEarliest.delete(id);
+      }
+    }
   }
 
   clear(): void {
     this.assignment = undefined;
     this.positions.clear();
+    this.fromEarliest.clear();
   }
 
   /** Up to `batchSize` records over the assigned partitions, starting at a rotating one for fairness. */
@@ -70,7 +97,7 @@ export class AssignedPartitions {
       const tp = partitions[(this.rotation + i) % partitions.length];
       const offset = this.position(tp);
       if (offset === undefined) continue;
-      const records = await this.log.read(tp.topic, tp.partition, offset, { maxRecords: room });
+      const records = await this.read(tp, offset, { maxRecords: room });
       if (records.length === 0) continue;
       batch.push({ topic: tp.topic, partition: tp.partition, records });
       room -= records.length;
@@ -81,11 +108,24 @@ export class AssignedPartitions {
   /** Long-polls every assigned partition until one has news or `cutShort` resolves. */
   async idle(maxWaitMs: number, cutShort: Promise<void>): Promise<void> {
     const polls: Promise<unknown>[] = this.partitions.map((tp) =>
-      this.log
-        .read(tp.topic, tp.partition, this.position(tp) ?? 0, { maxRecords: 1, maxWaitMs })
-        .catch(() => undefined),
+      this.read(tp, this.position(tp) ?? 0, { maxRecords: 1, maxWaitMs }).catch(() => undefined),
     );
     await Promise.race([...polls, cutShort]);
+  }
+
+  /** Reads one partition; a read below the log start fails as a gap unless the partition has no checkpoint yet. */
+  private async read(tp: TopicPartition, offset: number, options: ReadOptions): Promise<LogRecord[]> {
+    const earliest = this.fromEarliest.has(partitionId(tp));
+    try {
+      return await this.log.read(tp.topic, tp.partition, offset, {
+        ...options,
+        ...(earliest ? { autoOffsetReset: 'earliest' as const } : {}),
+      });
+    } catch (error) {
+      if (!(error instanceof OffsetOutOfRangeError)) throw error;
+      const beginOffset = Number(error.details?.beginOffset);
+      throw new ProjectionHistoryGapError(this.projection, tp.topic, tp.partition, offset, beginOffset);
+    }
   }
 
   /** The positions as group offsets (informational: tools show lag from them). */

@@ -80,3 +80,18 @@ export class NothingParkedError extends NotFoundError {
     );
   }
 }
+
+/**
+ * A projection's checkpoint is below its partition's log start: retention deleted records before the
+ * projection applied them. Retrying cannot help; the read model misses `gap` offsets of history.
+ */
+export class ProjectionHistoryGapError extends ConflictError {
+  constructor(projection: string, topic: string, partition: number, checkpoint: number, beginOffset: number) {
+    const gap = beginOffset - checkpoint;
+    super(
+      'PROJECTION_HISTORY_GAP',
+      `Projection "${projection}" cannot go on in ${topic}:${partition}: its checkpoint is at offset ${checkpoint}, but the log now starts at ${beginOffset} — retention deleted offsets ${checkpoint}–${beginOffset - 1} (${gap}) before they were projected. Rebuild the read model from the records left (Projections.rebuild), or keep history longer (the topic's retentionMs) than the projection may lag.`,
+      { projection, topic, partition, checkpoint, beginOffset, gap },
+    );
+  }
+}

@@ -1,5 +1,7 @@
 import { EventLog } from '../log/event-log';
-import { TopicPartition } from '../log/record';
+import { OffsetOutOfRangeError } from '../errors';
+import { LogRecord, TopicPartition } from '../log/record';
+import { ProjectionHistoryGapError } from './projection-errors';
 import { EventSerializer } from '../serialization/event-serializer';
 import { CommandDispatcher } from './command-dispatcher';
 import {
@@ -53,6 +55,8 @@ export class ProjectionRebuild<M = unknown> {
   private readonly clock: () => number;
   private readonly handlers: BatchHandlers;
   private readonly positions = new Map<string, number>();
+  /** Partitions not read yet: they start at the log start offset, even if retention moved it since. */
+  private readonly unread = new Set<string>();
   private state: RebuildProgress;
   private stopped = false;
 
@@ -148,6 +152,7 @@ export class ProjectionRebuild<M = unknown> {
       for (const o of await this.options.log.offsets(topic)) {
         partitions.push({ topic, partition: o.partition });
         this.positions.set(partitionId(o), o.beginOffset);
+        this.unread.add(partitionId(o));
         total += o.endOffset - o.beginOffset;
       }
     }
@@ -171,8 +176,9 @@ export class ProjectionRebuild<M = unknown> {
     const batch: PartitionRecords[] = [];
     for (const tp of partitions) {
       if (room <= 0) break;
-      const offset = this.positions.get(partitionId(tp)) ?? 0;
-      const records = await this.options.log.read(tp.topic, tp.partition, offset, { maxRecords: room });
+      const id = partitionId(tp);
+      const offset = this.positions.get(id) ?? 0;
+      const records = await this.read(tp, offset, room, this.unread.has(id));
       if (records.length === 0) continue;
       batch.push({ ...tp, records });
       room -= records.length;
@@ -180,8 +186,30 @@ export class ProjectionRebuild<M = unknown> {
     return batch;
   }
 
+  /** Once a partition has been read from, records deleted ahead of the rebuild are a gap: it fails. */
+  private async read(
+    tp: TopicPartition,
+    offset: number,
+    maxRecords: number,
+    earliest: boolean,
+  ): Promise<LogRecord[]> {
+    try {
+      return await this.options.log.read(tp.topic, tp.partition, offset, {
+        maxRecords,
+        ...(earliest ? { autoOffsetReset: 'earliest' as const } : {}),
+      });
+    } catch (error) {
+      if (!(error instanceof OffsetOutOfRangeError)) throw error;
+      const beginOffset = Number(error.details?.beginOffset);
+      throw new ProjectionHistoryGapError(this.definition.name, tp.topic, tp.partition, offset, beginOffset);
+    }
+  }
+
   private advance(batch: readonly PartitionRecords[], next: ReadonlyMap<string, number>): void {
-    for (const [id, offset] of next) this.positions.set(id, offset);
+    for (const [id, offset] of next) {
+      this.positions.set(id, offset);
+      this.unread.delete(id);
+    }
     const processed = this.state.processed + batch.reduce((n, p) => n + p.records.length, 0);
     const elapsed = Math.max(1, this.clock() - this.state.startedAt);
     const eventsPerSecond = Math.round((processed * 1000) / elapsed);

@@ -14,7 +14,11 @@ import { ProjectionDefinition, projectionDefinitionOf } from './projection-defin
 import { ProjectionRunnerOptions } from './projection-runner-options';
 import { partitionId, ProjectionState, ProjectionStatus } from './projection-status';
 import { CheckpointWaiter } from './checkpoint-waiter';
-import { ProjectionHandlerError, ProjectionVersionMismatchError } from './projection-errors';
+import {
+  ProjectionHandlerError,
+  ProjectionHistoryGapError,
+  ProjectionVersionMismatchError,
+} from './projection-errors';
 import { ReadModelStore } from './read-model-store';
 
 /**
@@ -193,8 +197,9 @@ export class ProjectionRunner<M = unknown> {
       } catch (error) {
         this.lastError = error as Error;
         failures += 1;
-        // A version mismatch does not heal by retrying; a failing handler might (a lock, a restart).
-        const hopeless = error instanceof ProjectionVersionMismatchError;
+        // A version mismatch or deleted history does not heal by retrying; a failing handler might (a lock, a restart).
+        const hopeless =
+          error instanceof ProjectionVersionMismatchError || error instanceof ProjectionHistoryGapError;
         if (hopeless) return this.fail(error);
         if (failures > (this.options.maxRetries ?? 5)) {
           // A poison record: park it on the next attempt (the rest of the batch applies), or stop.
