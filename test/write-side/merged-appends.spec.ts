@@ -172,22 +172,28 @@ describe('merged appends: commands queued on one aggregate share one atomic appe
           return { version: account.version, balance: account.balance };
         },
       );
-      const rest = Array.from({ length: 19 }, (_, i) => {
+      const rest = Array.from({ length: 18 }, (_, i) => {
         const command = new Move(id, 2 + i);
         return move(side, command, i % 2 === 0 ? { idempotencyKey: `${id}-${i}` } : {}, () => queued++);
       });
-      const outcomes = await Promise.allSettled([first, ...rest]);
+      // A keyed refusal decided on the merged (never written) state shares the append's fate too.
+      const refusal = move(side, new Move(id, -1e6), { idempotencyKey: `${id}-refused` }, () => queued++);
+      const settled = await Promise.allSettled([first, ...rest, refusal]);
+      const refused = settled.pop()!;
+      const outcomes = settled;
       const stream = await side.log.readKey('account.events', id);
       if (retries === 0) {
         for (const outcome of outcomes)
           expect(outcome).toMatchObject({ status: 'rejected', reason: expect.any(ConcurrencyError) });
-        expect(stream).toHaveLength(2); // opened + the rival's deposit: nothing of the 20
-        const keys = Array.from({ length: 10 }, (_, i) => `${id}-${2 * i}`);
+        expect(stream).toHaveLength(2); // opened + the rival's deposit: nothing of the 20 commands
+        expect(refused).toMatchObject({ status: 'rejected', reason: expect.any(ConcurrencyError) });
+        const keys = [`${id}-refused`, ...Array.from({ length: 9 }, (_, i) => `${id}-${2 * i}`)];
         const versions = await side.log.keyVersions('eventline.commands', keys);
         expect([...versions.values()].every((v) => v === 0)).toBe(true); // no idempotency record either
       } else {
         expect(outcomes.every((o) => o.status === 'fulfilled')).toBe(true);
-        expect(stream.map((r) => r.keyVersion)).toEqual(Array.from({ length: 22 }, (_, i) => i + 1));
+        expect(refused).toMatchObject({ status: 'rejected', reason: { code: 'INSUFFICIENT_FUNDS' } });
+        expect(stream.map((r) => r.keyVersion)).toEqual(Array.from({ length: 21 }, (_, i) => i + 1));
         const folded = balances(stream);
         for (const o of outcomes as PromiseFulfilledResult<{ result: { version: number; balance: number } }>[])
           expect(o.value.result.balance).toBe(folded[o.value.result.version - 1]);
@@ -229,6 +235,44 @@ describe('merged appends: commands queued on one aggregate share one atomic appe
       result: (other as PromiseFulfilledResult<{ result: unknown }>).value.result,
     });
     expect((await side.store.repository(Account).load('keyed')).balance).toBe(1_022);
+    await side.log.close();
+  });
+
+  it('a command touching a second aggregate does not join: it re-runs alone once the merged append settled', async () => {
+    const side = await openWriteSide(tempDbFile(), { snapshotEvery: 2, concurrencyRetries: 10 });
+    await open(side, 'a');
+    await open(side, 'b');
+    await move(side, new Move('a', 1_000));
+    await move(side, new Move('b', 1_000));
+    const accounts = side.store.repository(Account);
+    let runs = 0;
+    const transfer = (from: string, to: string) =>
+      side.pipeline.execute({ from, to }, async () => {
+        runs++;
+        const source = await accounts.load(from);
+        const target = await accounts.load(to);
+        source.withdraw(5);
+        target.deposit(5);
+        await accounts.save(source);
+        await accounts.save(target);
+      });
+    const appends = countAppends(side.log);
+    await Promise.all(
+      Array.from({ length: 30 }, (_, i) =>
+        i % 3 === 0 ? transfer('a', 'b') : i % 3 === 1 ? transfer('b', 'a') : move(side, new Move('a', 1)),
+      ),
+    );
+    expect(runs).toBeGreaterThan(20); // some transfers were handed merged state, left it and re-ran
+    expect(appends.count).toBeLessThan(30 + (runs - 20));
+    const a = await side.log.readKey('account.events', 'a');
+    const b = await side.log.readKey('account.events', 'b');
+    expect(a.map((r) => r.keyVersion)).toEqual(a.map((_, i) => i + 1));
+    expect(b.map((r) => r.keyVersion)).toEqual(b.map((_, i) => i + 1));
+    expect(a).toHaveLength(2 + 20 + 10); // opened, 1000, 20 transfers, 10 deposits
+    expect(b).toHaveLength(2 + 20);
+    expect(balances(a).at(-1)).toBe(1_000 + 10);
+    expect(balances(b).at(-1)).toBe(1_000);
+    expect((await accounts.load('a')).balance).toBe(1_010);
     await side.log.close();
   });
 
