@@ -103,7 +103,17 @@ export function recordFactory(seed: number, keyPrefix: string): () => ProducerRe
   };
 }
 
-const peakRssMiB = (): number => process.resourceUsage().maxRSS / 1024;
+// Sampled, not getrusage's maxRSS: Linux carries the parent's high-water mark across fork + exec,
+// so a child's maxRSS is never below the RSS of the harness that spawned it.
+let sampledPeakRss = process.memoryUsage().rss;
+const sampleRss = (): void => {
+  sampledPeakRss = Math.max(sampledPeakRss, process.memoryUsage().rss);
+};
+setInterval(sampleRss, 20).unref();
+const peakRssMiB = (): number => {
+  sampleRss();
+  return sampledPeakRss / 2 ** 20;
+};
 // Taken when this module has loaded, i.e. after every import: the floor the runs' growth is measured from.
 const idleRssMiB = process.memoryUsage().rss / 2 ** 20;
 const seconds = (since: bigint): number => Number(process.hrtime.bigint() - since) / 1e9;
