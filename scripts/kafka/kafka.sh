@@ -159,9 +159,11 @@ transaction.state.log.min.isr=1
 transaction.state.log.num.partitions=10
 share.coordinator.state.topic.replication.factor=1
 share.coordinator.state.topic.min.isr=1
-# Tests: no 3 s wait before the first group rebalance, and a fast log cleaner for compaction tests.
+# Tests: no 3 s wait before the first group rebalance, a fast log cleaner for compaction tests and
+# retention checked every second (default 5 min) for retention tests.
 group.initial.rebalance.delay.ms=0
 log.cleaner.backoff.ms=1000
+log.retention.check.interval.ms=1000
 EOF
   local kv
   for kv in "${overrides[@]+"${overrides[@]}"}"; do
