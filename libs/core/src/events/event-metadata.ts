@@ -22,17 +22,25 @@ export interface EventMetadata {
 }
 
 const metadataByEvent = new WeakMap<object, EventMetadata>();
+/**
+ * Where metadata sits on an event that is still extensible when it is attached (the read path attaches
+ * before freezing): a non-enumerable symbol property, invisible to JSON, spreads and equality, and
+ * much cheaper for the garbage collector than a WeakMap entry per replayed event.
+ */
+const METADATA = Symbol('eventline.metadata');
 
 /**
- * Associates metadata with a (frozen) event instance; used by the framework when it records or reads
- * events. Metadata that is already frozen, headers included, is kept as is (the read path builds it so).
+ * Associates metadata with an event instance; used by the framework when it records or reads events.
+ * Metadata that is already frozen, headers included, is kept as is (the read path builds it so).
  */
 export function attachEventMetadata(event: object, metadata: EventMetadata): void {
   const frozen =
     Object.isFrozen(metadata) && Object.isFrozen(metadata.headers)
       ? metadata
       : Object.freeze({ ...metadata, headers: Object.freeze({ ...metadata.headers }) });
-  metadataByEvent.set(event, frozen);
+  if (Object.isExtensible(event) && !Object.prototype.hasOwnProperty.call(event, METADATA)) {
+    Object.defineProperty(event, METADATA, { value: frozen });
+  } else metadataByEvent.set(event, frozen);
 }
 
 /**
@@ -43,5 +51,5 @@ export function attachEventMetadata(event: object, metadata: EventMetadata): voi
  * @EventsHandler(Deposited) class Audit { handle(e: Deposited) { log(eventMetadataOf(e)?.correlationId) } }
  */
 export function eventMetadataOf(event: object): EventMetadata | undefined {
-  return metadataByEvent.get(event);
+  return metadataByEvent.get(event) ?? (event as { [METADATA]?: EventMetadata })[METADATA];
 }

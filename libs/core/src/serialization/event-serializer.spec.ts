@@ -53,6 +53,11 @@ describe('EventSerializer', () => {
     expect(back.position).toEqual({ topic: 'cart.events', partition: 1, offset: 9 });
     expect(Object.isFrozen(back.event)).toBe(true);
     expect(Object.isFrozen((back.event as ItemAdded).tags)).toBe(true);
+    expect(Object.isFrozen(eventMetadataOf(back.event))).toBe(true);
+    // The metadata travels with the instance but is no part of its data.
+    expect(JSON.stringify(back.event)).toBe(JSON.stringify(new ItemAdded('sku-1', 2, ['gift'])));
+    expect({ ...back.event }).toEqual({ sku: 'sku-1', quantity: 2, tags: ['gift'] });
+    expect(Object.keys({ ...back.event })).toEqual(['sku', 'quantity', 'tags']);
   });
 
   it.each([

@@ -77,9 +77,6 @@ export class EventSerializer {
     const upcast = storedVersion < version;
     const payload = upcast ? this.upcasters.upcast(type, storedVersion, version, stored) : stored;
     const event = Object.assign(Object.create(cls.prototype) as object, payload);
-    // An upcaster may return anything (shared or cyclic objects): then the general deep freeze.
-    if (upcast) deepFreeze(event);
-    else freezeParsedJson(event);
 
     const metadata: EventMetadata = Object.freeze({
       eventId: required(record, EventHeaders.eventId),
@@ -93,7 +90,10 @@ export class EventSerializer {
       causationId: headers[EventHeaders.causationId] ?? null,
       headers: applicationHeaders(headers),
     });
-    attachEventMetadata(event, metadata);
+    attachEventMetadata(event, metadata); // before freezing: it then sits on the instance
+    // An upcaster may return anything (shared or cyclic objects): then the general deep freeze.
+    if (upcast) deepFreeze(event);
+    else freezeParsedJson(event);
     const { topic, partition, offset } = record;
     return topic !== undefined && partition !== undefined && offset !== undefined
       ? { event, metadata, position: { topic, partition, offset } }
