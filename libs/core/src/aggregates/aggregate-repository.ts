@@ -77,7 +77,7 @@ export class AggregateRepository<T extends AggregateRoot> {
     if (cacheKey !== null && records.length > 0) {
       this.store.cache.set(cacheKey, {
         version: aggregate.version,
-        state: JSON.stringify(aggregate.snapshot()),
+        state: AggregateInternals.snapshotJson(aggregate),
       });
     }
     return aggregate;

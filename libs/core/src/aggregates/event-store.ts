@@ -196,7 +196,7 @@ export class EventStore {
       definition.snapshotEvery > 0
         ? {
             version: toVersion,
-            state: snapshot?.value?.toString('utf8') ?? JSON.stringify(aggregate.snapshot()),
+            state: snapshot?.value?.toString('utf8') ?? AggregateInternals.snapshotJson(aggregate),
           }
         : undefined;
     return {

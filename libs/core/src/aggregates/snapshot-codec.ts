@@ -1,7 +1,7 @@
 import { LogRecord, ProducerRecord } from '../log/record';
 import { EventHeaders } from '../serialization/event-headers';
 import { AggregateDefinition } from './aggregate-definition';
-import { AggregateRoot } from './aggregate-root';
+import { AggregateInternals, AggregateRoot } from './aggregate-root';
 
 const SNAPSHOT_VERSION_HEADER = 'eventline.snapshot-version';
 
@@ -22,7 +22,7 @@ export const SnapshotCodec = Object.freeze({
     return {
       topic: definition.stateTopic,
       key: aggregate.id,
-      value: Buffer.from(JSON.stringify(aggregate.snapshot()), 'utf8'),
+      value: Buffer.from(AggregateInternals.snapshotJson(aggregate), 'utf8'),
       headers: {
         [EventHeaders.aggregate]: definition.name,
         [EventHeaders.aggregateId]: aggregate.id,
