@@ -8,7 +8,6 @@ import {
   HeartbeatResult,
   JoinGroupRequest,
   LogRecord,
-  OffsetOutOfRangeError,
   OffsetCommit,
   PartitionOffsets,
   Partitioner,
@@ -124,13 +123,9 @@ export class KafkaEventLog implements EventLog {
       throw new ValidationError(`Offset must be a whole number ≥ 0, got ${offset}.`, { topic, partition, offset });
     }
     const { maxRecords, maxBytes, maxWaitMs } = { ...DEFAULT_READ, ...stripUndefined(options) };
-    const { begin } = await this.reader.offsets(topic);
-    const beginOffset = Number(begin[partition]);
-    if (offset < beginOffset) {
-      if (options.autoOffsetReset !== 'earliest') throw new OffsetOutOfRangeError(topic, partition, offset, beginOffset);
-      offset = beginOffset;
-    }
-    let records = await this.reader.fetch(topic, partition, offset, { maxWaitMs: 0, maxBytes });
+    // Below the log start the broker answers OFFSET_OUT_OF_RANGE (PartitionReader): no extra round trip here.
+    const fromStart = options.autoOffsetReset === 'earliest';
+    let records = await this.reader.fetch(topic, partition, offset, { maxWaitMs: 0, maxBytes, fromStart });
     if (records.length === 0 && maxWaitMs > 0) records = await this.longPoll(topic, partition, offset, maxWaitMs, maxBytes);
     return limit(records, maxRecords, maxBytes);
   }
@@ -144,7 +139,7 @@ export class KafkaEventLog implements EventLog {
     for (let i = 0; i < wanted.length; i++) {
       const { partition, offset } = wanted[i];
       if (found.has(`${partition}:${offset}`)) continue;
-      const chunk = await this.reader.fetchChunk(topic, partition, offset, { maxWaitMs: 0, maxBytes: 1 << 20 });
+      const chunk = await this.reader.fetchChunk(topic, partition, offset, { maxWaitMs: 0, maxBytes: 1 << 20, fromStart: true });
       for (const r of chunk.records) if (r.key === key) found.set(`${partition}:${r.offset}`, r);
       if (!found.has(`${partition}:${offset}`)) found.set(`${partition}:${offset}`, GONE); // compacted away
     }
@@ -155,7 +150,7 @@ export class KafkaEventLog implements EventLog {
     await this.topics.describe(topic);
     const latest = (await this.index.catchUp(topic)).keys.get(key)?.at(-1);
     if (!latest) return null;
-    const records = await this.reader.fetch(topic, latest.partition, latest.offset, { maxWaitMs: 0, maxBytes: 1 << 20 });
+    const records = await this.reader.fetch(topic, latest.partition, latest.offset, { maxWaitMs: 0, maxBytes: 1 << 20, fromStart: true });
     // Missing: the latest was a tombstone the cleaner has removed since.
     return records.find((r) => r.offset === latest.offset) ?? null;
   }

@@ -61,7 +61,7 @@ export class KeyIndex {
   async catchUp(topic: string, epoch = -1): Promise<TopicIndex> {
     let index = this.get(topic);
     await this.locked(index, async () => {
-      const { end } = await this.reader.offsets(topic);
+      const end = await this.reader.endOffsets(topic);
       if (end.some((e, p) => Number(e) < (index.nextOffsets[p] ?? 0))) {
         // The log went backwards (data lost on the broker): what we indexed is not there; rebuild.
         const fresh = new TopicIndex();
@@ -72,7 +72,7 @@ export class KeyIndex {
       for (const [partition, endOffset] of end.entries()) {
         while ((index.nextOffsets[partition] ?? 0) < Number(endOffset)) {
           const from = index.nextOffsets[partition] ?? 0;
-          const chunk = await this.reader.fetchChunk(topic, partition, from, { maxWaitMs: 0, maxBytes: 4 << 20 });
+          const chunk = await this.reader.fetchChunk(topic, partition, from, { maxWaitMs: 0, maxBytes: 4 << 20, fromStart: true });
           if (chunk.next <= from) break; // nothing more is readable yet
           index.apply(partition, chunk.records, chunk.next);
         }

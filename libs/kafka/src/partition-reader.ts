@@ -1,4 +1,5 @@
 import { Consumer, FetchIsolationLevels, fetchV17, ListOffsetTimestamps } from '@platformatic/kafka';
+import { OffsetOutOfRangeError } from '@eventline/core';
 import { hasKafkaError, toEventlineError } from './kafka-errors';
 import { decodeRecord, KafkaLogRecord, RawRecord } from './record-codec';
 
@@ -22,6 +23,8 @@ interface Batch {
 export interface FetchLimits {
   readonly maxWaitMs: number;
   readonly maxBytes: number;
+  /** Below the log start offset: read from it instead of failing (autoOffsetReset 'earliest'). */
+  readonly fromStart?: boolean;
 }
 
 /**
@@ -97,11 +100,26 @@ export class PartitionReader {
     }
   }
 
-  /** Before the log start (retention removed it): read from the start. Past the end: nothing. */
+  /** Last stable offset of every partition (one ListOffsets request). */
+  async endOffsets(topic: string): Promise<bigint[]> {
+    try {
+      const end = await this.consumer.listOffsets({ topics: [topic], timestamp: ListOffsetTimestamps.LATEST, isolationLevel: FetchIsolationLevels.READ_COMMITTED });
+      return end.get(topic)!;
+    } catch (error) {
+      throw toEventlineError(error, `list offsets of "${topic}"`);
+    }
+  }
+
+  /**
+   * The broker refused the offset. Below the log start (retention removed it): OffsetOutOfRange,
+   * or read from the start when `fromStart`. Past the end: nothing.
+   */
   private async outOfRange(topic: string, partition: number, offset: number, limits: FetchLimits, consumer: Consumer): Promise<Chunk> {
     const { begin } = await this.offsets(topic);
     const start = Number(begin[partition]);
-    return offset < start ? this.fetchChunk(topic, partition, start, limits, consumer) : { records: [], next: offset };
+    if (offset >= start) return { records: [], next: offset };
+    if (!limits.fromStart) throw new OffsetOutOfRangeError(topic, partition, offset, start);
+    return this.fetchChunk(topic, partition, start, limits, consumer);
   }
 }
 

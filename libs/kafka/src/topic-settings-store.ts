@@ -26,7 +26,7 @@ export class TopicSettingsStore {
     const index = await this.index.catchUp(SETTINGS_TOPIC);
     const latest = index.keys.get(topic)?.at(-1);
     if (!latest) return { keyIndex: false };
-    const [record] = await this.reader.fetch(SETTINGS_TOPIC, 0, latest.offset, { maxWaitMs: 0, maxBytes: 64 << 10 });
+    const [record] = await this.reader.fetch(SETTINGS_TOPIC, 0, latest.offset, { maxWaitMs: 0, maxBytes: 64 << 10, fromStart: true });
     return record?.offset === latest.offset && record.value ? (JSON.parse(record.value.toString('utf8')) as TopicSettingsRecord) : { keyIndex: false };
   }
 

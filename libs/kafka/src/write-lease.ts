@@ -260,7 +260,7 @@ export class WriteLease {
     const probe = keyed[0];
     const at = this.index.get(probe.topic).keys.get(probe.key!)?.find((p) => p.keyVersion === probe.keyVersion);
     if (!at) return 'aborted';
-    const [found] = await this.reader.fetch(probe.topic, at.partition, at.offset, { maxWaitMs: 0, maxBytes: 1 << 20 });
+    const [found] = await this.reader.fetch(probe.topic, at.partition, at.offset, { maxWaitMs: 0, maxBytes: 1 << 20, fromStart: true });
     if (found?.offset !== at.offset || found.txnId !== ambiguous.txnId) return 'aborted';
     if (ambiguous.results.some((r) => !(r instanceof ConcurrencyError) && r.some((x) => x.key === null))) return undefined;
     return ambiguous.results.map((r) =>
@@ -290,10 +290,10 @@ export class WriteLease {
     }
     for (const [topic, partitions] of need) {
       for (let attempt = 0; ; attempt++) {
-        const { end } = await this.reader.offsets(topic);
+        const end = await this.reader.endOffsets(topic);
         if ([...partitions].every(([p, offset]) => Number(end[p]) >= offset)) break;
-        if (attempt > 500) throw new UnavailableError(`The commit markers of a transaction on "${topic}" did not arrive within 5 s.`);
-        await new Promise((r) => setTimeout(r, 10));
+        if (attempt > 2500) throw new UnavailableError(`The commit markers of a transaction on "${topic}" did not arrive within 5 s.`);
+        await new Promise((r) => setTimeout(r, 2));
       }
     }
   }
