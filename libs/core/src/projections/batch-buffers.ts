@@ -9,6 +9,10 @@ export class BatchBuffers<M> {
     { value: unknown; flush: (value: unknown, manager: M) => Promise<void> }
   >();
 
+  /** `get` bound once per batch: every record's `ctx.buffer` (no closure per record). */
+  readonly use = <T>(name: string, create: () => T, flush: (value: T, manager: M) => Promise<void>): T =>
+    this.get(name, create, flush);
+
   get<T>(name: string, create: () => T, flush: (value: T, manager: M) => Promise<void>): T {
     let buffer = this.buffers.get(name);
     if (!buffer) {

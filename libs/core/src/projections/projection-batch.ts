@@ -153,7 +153,7 @@ export async function applyRecord<M>(
       transaction: tx,
       manager: tx.manager,
       dispatch: dispatchFor(definition.name, metadata, dispatcher),
-      buffer: (name, create, flush) => buffers.get(name, create, flush),
+      buffer: buffers.use,
     };
     const method = (projection as Record<string | symbol, unknown>)[handler.method] as (
       event: object,
