@@ -57,6 +57,8 @@ interface Side {
   readonly file: string;
   /** Handler runs, including re-runs after a lost race. */
   attempts: number;
+  /** Appends that reached the log (merged appends carry several commands of one aggregate). */
+  appends: number;
 }
 
 let fileCounter = 0;
@@ -73,7 +75,18 @@ async function openSide(
   const idempotency = new IdempotencyStore(log, undefined, PARTITIONS);
   await store.provisionTopics([idempotency.topicSpec()]);
   const pipeline = new CommandPipeline(store, idempotency, { concurrencyRetries: RETRIES });
-  return { log, store, pipeline, ledgers: store.repository(Ledger), file: dbFile, attempts: 0 };
+  const side: Side = {
+    log,
+    store,
+    pipeline,
+    ledgers: store.repository(Ledger),
+    file: dbFile,
+    attempts: 0,
+    appends: 0,
+  };
+  const append = log.append.bind(log);
+  log.append = (request) => (side.appends++, append(request));
+  return side;
 }
 
 async function closeSide(side: Side, remove = true): Promise<void> {
@@ -129,6 +142,7 @@ function throughputVariant(
   retries: number[],
   uniform = false,
   cpuSeconds: number[] = [],
+  appendsPerCommand: number[] = [],
 ): Variant {
   let seed = 100;
   return {
@@ -141,6 +155,7 @@ function throughputVariant(
       return {
         async run() {
           const cpuBefore = process.cpuUsage();
+          side.appends = 0;
           let next = 0;
           const failures: unknown[] = [];
           const caller = async (): Promise<void> => {
@@ -158,6 +173,7 @@ function throughputVariant(
             );
           }
           completed = true;
+          appendsPerCommand.push(side.appends / commands.length);
           const cpu = process.cpuUsage(cpuBefore);
           cpuSeconds.push((cpu.user + cpu.system) / 1e6);
         },
@@ -264,10 +280,20 @@ async function run(context: ScenarioContext): Promise<ScenarioResult> {
   // 1. Maximum throughput, closed loop.
   const retries: Record<string, number[]> = { plain: [], idempotent: [], uniform: [] };
   const cpu: Record<string, number[]> = { plain: [], idempotent: [], uniform: [] };
+  const appends: Record<string, number[]> = { plain: [], idempotent: [], uniform: [] };
   const seconds = await timeVariants(context, `throughput, ${CONCURRENCY} concurrent callers`, [
-    throughputVariant(context, sizes, 'plain', false, retries.plain, false, cpu.plain),
-    throughputVariant(context, sizes, 'idempotent', true, retries.idempotent, false, cpu.idempotent),
-    throughputVariant(context, sizes, 'uniform', false, retries.uniform, true, cpu.uniform),
+    throughputVariant(context, sizes, 'plain', false, retries.plain, false, cpu.plain, appends.plain),
+    throughputVariant(
+      context,
+      sizes,
+      'idempotent',
+      true,
+      retries.idempotent,
+      false,
+      cpu.idempotent,
+      appends.idempotent,
+    ),
+    throughputVariant(context, sizes, 'uniform', false, retries.uniform, true, cpu.uniform, appends.uniform),
   ]);
   const max: Record<string, number> = {};
   for (const [name, label] of [
@@ -281,6 +307,7 @@ async function run(context: ScenarioContext): Promise<ScenarioResult> {
     );
     max[name] = cps.median;
     const lostRaces = summarize(retries[name], 're-runs');
+    const merged = summarize(appends[name].slice(-context.repetitions), 'appends per command');
     // Warm-up runs recorded CPU too: keep the timed ones (the last `repetitions`).
     const perCpuSecond = summarize(
       cpu[name].slice(-context.repetitions).map((c) => sizes.commands / c),
@@ -295,14 +322,19 @@ async function run(context: ScenarioContext): Promise<ScenarioResult> {
         idempotencyKey: String(name === 'idempotent'),
         keys: name === 'uniform' ? 'uniform' : 'zipf',
       },
-      metrics: { commandsPerSec: cps, commandsPerCpuSecond: perCpuSecond, handlerReRuns: lostRaces },
+      metrics: {
+        commandsPerSec: cps,
+        commandsPerCpuSecond: perCpuSecond,
+        handlerReRuns: lostRaces,
+        appendsPerCommand: merged,
+      },
       derived: { usPerCommand: 1e6 / cps.median },
     });
     table.push([
       `max throughput, ${label}`,
       `${CONCURRENCY} callers, closed loop, ${formatCount(sizes.commands)} commands`,
       `${formatStats(cps)} commands/s`,
-      `${formatNumber(1e6 / cps.median, 0)} µs/command; ${formatCount(perCpuSecond.median)} commands per CPU-second (this process); ${lostRaces.median} handler re-runs after lost races`,
+      `${formatNumber(1e6 / cps.median, 0)} µs/command; ${formatCount(perCpuSecond.median)} commands per CPU-second (this process); ${lostRaces.median} handler re-runs after lost races; ${formatNumber(merged.median, 2)} appends per command (merged appends)`,
     ]);
   }
 
@@ -415,7 +447,7 @@ async function run(context: ScenarioContext): Promise<ScenarioResult> {
     table: { headers: ['Measure', 'Load', 'Result median (min–max)', 'Notes'], rows: table },
     notes: [
       `Ledger aggregate (ledger.opened, ledger.posted), ${formatCount(sizes.ledgers)} ledgers opened beforehand; ledger ids drawn Zipf(s=${ZIPF_EXPONENT}); snapshot every ${SNAPSHOT_EVERY} events; ${PARTITIONS} partitions; WAL + synchronous=FULL; a fresh database per run.`,
-      `Each command: CommandPipeline.execute → class-validator → handler (repository.load: latest snapshot via readLatest + events after it via readKey; decide; save) → one atomic append (group commit) → EventBus publication hook. Lost races (two callers on one hot ledger) re-run on fresh state, up to ${RETRIES} times; the re-runs are counted.`,
+      `Each command: CommandPipeline.execute → class-validator → handler (repository.load: latest snapshot via readLatest + events after it via readKey; decide; save) → one atomic append (group commit) → EventBus publication hook. Commands queued on one ledger in this process are merged into one append (MergedAppend; appends per command < 1 shows it). Lost races (two callers on one hot ledger) re-run on fresh state, up to ${RETRIES} times; the re-runs are counted.`,
       'Commands per CPU-second: commands / (user + system CPU time of this process during the run) — less sensitive than commands/s to other processes on a busy machine; fsync waits are not CPU time.',
       `Max throughput: ${context.repetitions} timed repetitions after ${context.warmups} warm-up, the variants interleaved. Latency: ${context.size === 'full' ? context.repetitions : 1} open-loop run(s) per load level, arrivals at a fixed rate (a fraction of the plain max median), latency from each command's scheduled arrival to its acknowledgement (committed and fsynced); p50/p99/p99.9 are medians over runs.`,
       'Load: repository.load(id) on one database holding all histories, built with 1000-event saves; "on" reads the latest snapshot + the events after it (aggregate cache off), "off" replays the whole history, "on + cache" is the default store: the state cached in process after the first load, checked against the id\'s version in the log. Warm page cache.',
