@@ -2,6 +2,7 @@ import { deepFreeze } from '../events/deep-freeze';
 import { eventDefinitionOf, EventClass } from '../events/event-class';
 import { RecordHeaders } from '../log/record';
 import { evolveHandlersOf } from './evolve-handlers';
+import { assignOwnProperties } from '../serialization/assign-own-properties';
 
 /** An event recorded by an aggregate and not yet saved. */
 export interface PendingEvent {
@@ -59,7 +60,7 @@ export abstract class AggregateRoot {
 
   /** Puts snapshot state (from `snapshot()`) back into a fresh instance. */
   restore(state: unknown): void {
-    Object.assign(this, state);
+    assignOwnProperties(this, state);
   }
 
   /** Records a new event: freezes it, evolves state through its @Evolve handler, and queues it for save. */

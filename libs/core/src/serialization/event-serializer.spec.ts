@@ -60,6 +60,20 @@ describe('EventSerializer', () => {
     expect(Object.keys({ ...back.event })).toEqual(['sku', 'quantity', 'tags']);
   });
 
+  it('keeps the class of an event whose stored payload has a "__proto__" key (no prototype swap)', () => {
+    const { headers } = serializer.serialize(new ItemAdded('x', 0, []), metadata);
+    const { event } = serializer.deserialize({
+      value: Buffer.from('{"sku":"s","quantity":1,"tags":[],"__proto__":{"polluted":true}}'),
+      headers,
+      timestamp: 1,
+      keyVersion: 4,
+    });
+    expect(Object.getPrototypeOf(event)).toBe(ItemAdded.prototype);
+    expect((event as { polluted?: boolean }).polluted).toBeUndefined();
+    expect(({} as { polluted?: boolean }).polluted).toBeUndefined();
+    expect(Object.isFrozen(event)).toBe(true);
+  });
+
   it.each([
     [1, { item: 'sku-1', quantity: 2 }],
     [2, { sku: 'sku-1', quantity: 2 }],

@@ -9,6 +9,7 @@ import { EventHeaders, RESERVED_HEADER_PREFIX } from './event-headers';
 import { EventTypeRegistry } from './event-type-registry';
 import { EventPayload } from './upcaster';
 import { UpcasterChain } from './upcaster-chain';
+import { assignOwnProperties } from './assign-own-properties';
 
 /** The parts of a log record an event becomes. */
 export interface SerializedEvent {
@@ -76,7 +77,7 @@ export class EventSerializer {
     const stored = JSON.parse(record.value.toString('utf8')) as EventPayload;
     const upcast = storedVersion < version;
     const payload = upcast ? this.upcasters.upcast(type, storedVersion, version, stored) : stored;
-    const event = Object.assign(Object.create(cls.prototype) as object, payload);
+    const event = assignOwnProperties(Object.create(cls.prototype) as object, payload);
 
     const metadata: EventMetadata = Object.freeze({
       eventId: required(record, EventHeaders.eventId),
