@@ -162,6 +162,12 @@ export class WriteLease {
       if (this.index.get(topic).caughtUpInEpoch < this.epoch) await this.index.catchUp(topic, this.epoch);
     }
 
+    // A failing expectation may only mean our cache is stale: another process may have taken the
+    // lease and written since our last transaction (we learn of that only when our commit fails).
+    // Before refusing anything, read what is committed now.
+    const doubtful = batch.some(({ plan }) => plan.expectations.some((e) => this.index.get(e.topic).version(e.key) !== e.version));
+    if (doubtful) for (const topic of touched) await this.index.catchUp(topic, this.epoch);
+
     // Versions as this batch moves them: earlier appends of the batch count for later ones.
     const versions = new Map<string, number>();
     const versionOf = (topic: string, key: string): number =>
