@@ -4,6 +4,7 @@ import Database from 'better-sqlite3';
 import { partitionForKey, ProducerRecord } from '@eventline/core';
 import { SqliteEventLog } from '@eventline/sqlite';
 import { registerScenario } from '../registry';
+import { mulberry32 } from '../zipf';
 import { timeVariants, Variant } from '../measure';
 import { formatCount, formatStats, summarize } from '../stats';
 import { BenchSize, ResultRow, Scenario, ScenarioContext, ScenarioResult } from '../types';
@@ -70,17 +71,6 @@ function makeWorkload(count: number, valueSize: number, seed: number): Workload 
     return { key: keys[k], value, timestamp: base + i, partition: partitions[k] };
   });
   return { records, payloadBytes };
-}
-
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 function chunk<T>(items: readonly T[], size: number): T[][] {

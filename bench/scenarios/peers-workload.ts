@@ -1,4 +1,5 @@
 import * as fs from 'node:fs';
+import { mulberry32 } from '../zipf';
 
 /**
  * The ledger workload every system of the `peers` scenario runs: N accounts, keys drawn from a
@@ -123,15 +124,4 @@ function zipfCdf(n: number, s: number): Float64Array {
   }
   cdf[n - 1] = 1;
   return cdf;
-}
-
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }

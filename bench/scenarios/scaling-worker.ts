@@ -23,7 +23,7 @@ import {
 import { SqliteEventLog } from '@eventline/sqlite';
 import { ProjectionCheckpointEntity, TypeOrmReadModelStore } from '@eventline/typeorm';
 import { Balances, BalanceRow, Deposited, Withdrawn } from './peers-eventline-ledger';
-import { mulberry32 } from './peers-workload';
+import { mulberry32 } from '../zipf';
 
 export const SCALING_TOPIC = 'account.events';
 export const SCALING_PARTITIONS = 8;
