@@ -20,10 +20,11 @@ import { Admin, Consumer } from '@platformatic/kafka';
 import { planAppend } from './append-plan';
 import { toEventlineError } from './kafka-errors';
 import { KafkaGroups } from './kafka-groups';
+import { KafkaNamespace } from './kafka-namespace';
 import { KafkaTopics, TopicSettings } from './kafka-topics';
 import { KeyIndex } from './key-index';
 import { PartitionReader } from './partition-reader';
-import { TopicSettingsStore } from './topic-settings-store';
+import { SETTINGS_TOPIC, TopicSettingsStore } from './topic-settings-store';
 import { WriteLease } from './write-lease';
 
 export interface KafkaEventLogOptions extends TopicSettings {
@@ -34,10 +35,21 @@ export interface KafkaEventLogOptions extends TopicSettings {
   /**
    * The write lease's transactional.id (default `eventline-writer`). Every process writing to the
    * same topics must use the same one: that is what makes their optimistic checks exclusive.
+   * With a namespace, Kafka sees `<transactionalId>.<namespace>`.
    */
   readonly transactionalId?: string;
   /** Records per transaction when appends queue up (default 5000). */
   readonly maxBatchRecords?: number;
+  /**
+   * Carried by every name this log uses in Kafka — topics and groups as `<ns>.<name>`, the settings
+   * topic, the transactional.id as `<id>.<ns>` — so several applications or test runs can share
+   * one cluster; the application keeps seeing its own names. Kafka's topic-name alphabet, 1-100
+   * characters.
+   *
+   * @example
+   * KafkaEventLog.open({ brokers, namespace: 'bank-staging' }); // topic bank-staging.account.events
+   */
+  readonly namespace?: string;
 }
 
 /** Placeholder for a key's record that compaction removed. */
@@ -67,6 +79,7 @@ export class KafkaEventLog implements EventLog {
     private readonly index: KeyIndex,
     private readonly lease: WriteLease,
     private readonly groups: KafkaGroups,
+    private readonly ns: KafkaNamespace,
   ) {}
 
   static async open(options: KafkaEventLogOptions): Promise<KafkaEventLog> {
@@ -74,6 +87,7 @@ export class KafkaEventLog implements EventLog {
       .map((b) => b.trim())
       .filter(Boolean);
     if (brokers.length === 0) throw new ValidationError('KafkaEventLog needs at least one broker (host:port).');
+    const ns = new KafkaNamespace(options.namespace);
     const clientId = options.clientId ?? `eventline-${process.pid}`;
     const base = { clientId, bootstrapBrokers: brokers, retries: 3, retryDelay: 200 };
     const admin = new Admin(base);
@@ -85,15 +99,15 @@ export class KafkaEventLog implements EventLog {
       {
         clientId,
         bootstrapBrokers: brokers,
-        transactionalId: options.transactionalId ?? 'eventline-writer',
+        transactionalId: ns.transactionalId(options.transactionalId ?? 'eventline-writer'),
         maxBatchRecords: options.maxBatchRecords ?? 5000,
       },
       index,
       reader,
     );
-    topics.store = new TopicSettingsStore(topics, index, reader, lease);
+    topics.store = new TopicSettingsStore(topics, index, reader, lease, ns.topic(SETTINGS_TOPIC));
     const groups = new KafkaGroups(admin, reader, topics, clientId);
-    const log = new KafkaEventLog(brokers, clientId, admin, consumer, topics, reader, index, lease, groups);
+    const log = new KafkaEventLog(brokers, clientId, admin, consumer, topics, reader, index, lease, groups, ns);
     await admin.metadata({ topics: [] }).catch((error: unknown) => {
       void log.close();
       throw toEventlineError(error, `reach the brokers ${brokers.join(',')}`);
@@ -101,23 +115,82 @@ export class KafkaEventLog implements EventLog {
     return log;
   }
 
+  // Every port method maps names through the namespace (identity without one): the internals
+  // below work with Kafka's names only.
+
   createTopics(specs: readonly TopicSpec[]): Promise<void> {
-    return this.topics.create(specs);
+    return this.ns.guard(() => this.topics.create(this.ns.topicSpecs(specs)));
   }
 
   describeTopic(name: string): Promise<TopicDescription> {
-    return this.topics.describe(name);
+    return this.ns.guard(async () => this.ns.description(await this.topics.describe(this.ns.topic(name))));
   }
 
   listTopics(): Promise<TopicDescription[]> {
-    return this.topics.list();
+    return this.ns.guard(async () => (await this.topics.list((n) => this.ns.listed(n))).map((d) => this.ns.description(d)));
   }
 
-  async append(request: AppendRequest): Promise<AppendResult> {
-    return this.lease.append(await planAppend(request, this.topics, this.partitioner));
+  append(request: AppendRequest): Promise<AppendResult> {
+    return this.ns.guard(async () =>
+      this.ns.appendResult(await this.lease.append(await planAppend(this.ns.appendRequest(request), this.topics, this.partitioner))),
+    );
   }
 
-  async read(topic: string, partition: number, offset: number, options: ReadOptions = {}): Promise<LogRecord[]> {
+  read(topic: string, partition: number, offset: number, options: ReadOptions = {}): Promise<LogRecord[]> {
+    return this.ns.guard(async () => this.ns.records(await this.readPartition(this.ns.topic(topic), partition, offset, options)));
+  }
+
+  readKey(topic: string, key: string, afterVersion = 0): Promise<LogRecord[]> {
+    return this.ns.guard(async () => this.ns.records(await this.readKeyRecords(this.ns.topic(topic), key, afterVersion)));
+  }
+
+  readLatest(topic: string, key: string): Promise<LogRecord | null> {
+    return this.ns.guard(async () => this.ns.record(await this.readLatestRecord(this.ns.topic(topic), key)));
+  }
+
+  keyVersions(topic: string, keys: readonly string[]): Promise<Map<string, number>> {
+    return this.ns.guard(() => this.versionsOf(this.ns.topic(topic), keys));
+  }
+
+  offsets(topic: string): Promise<PartitionOffsets[]> {
+    return this.ns.guard(async () => this.ns.partitionOffsets(await this.offsetsOf(this.ns.topic(topic))));
+  }
+
+  joinGroup(request: JoinGroupRequest): Promise<GroupAssignment> {
+    const kafkaRequest =
+      request && typeof request.groupId === 'string' && Array.isArray(request.topics)
+        ? { ...request, groupId: this.ns.group(request.groupId), topics: request.topics.map((t) => this.ns.topic(t)) }
+        : request;
+    return this.ns.guard(async () => this.ns.assignment(await this.groups.join(kafkaRequest)));
+  }
+
+  heartbeat(groupId: string, memberId: string, generation: number): Promise<HeartbeatResult> {
+    return this.ns.guard(async () => this.ns.assignment(await this.groups.heartbeat(this.ns.group(groupId), memberId, generation)));
+  }
+
+  leaveGroup(groupId: string, memberId: string): Promise<void> {
+    return this.ns.guard(() => this.groups.leave(this.ns.group(groupId), memberId));
+  }
+
+  commitOffsets(groupId: string, memberId: string, generation: number, offsets: readonly OffsetCommit[]): Promise<void> {
+    return this.ns.guard(() => this.groups.commit(this.ns.group(groupId), memberId, generation, this.ns.offsetCommits(offsets)));
+  }
+
+  fetchOffsets(groupId: string, topic?: string): Promise<CommittedOffset[]> {
+    return this.ns.guard(async () =>
+      this.ns.committed(await this.groups.fetchOffsets(this.ns.group(groupId), topic === undefined ? undefined : this.ns.topic(topic))),
+    );
+  }
+
+  describeGroup(groupId: string): Promise<GroupDescription> {
+    return this.ns.guard(async () => this.ns.groupDescription(await this.groups.describe(this.ns.group(groupId))));
+  }
+
+  listGroups(): Promise<string[]> {
+    return this.ns.guard(async () => (await this.groups.list()).filter((g) => this.ns.owns(g)).map((g) => this.ns.local(g)));
+  }
+
+  private async readPartition(topic: string, partition: number, offset: number, options: ReadOptions): Promise<LogRecord[]> {
     await this.topics.checkPartition(topic, partition);
     if (!Number.isSafeInteger(offset) || offset < 0) {
       throw new ValidationError(`Offset must be a whole number ≥ 0, got ${offset}.`, { topic, partition, offset });
@@ -130,7 +203,7 @@ export class KafkaEventLog implements EventLog {
     return limit(records, maxRecords, maxBytes);
   }
 
-  async readKey(topic: string, key: string, afterVersion = 0): Promise<LogRecord[]> {
+  private async readKeyRecords(topic: string, key: string, afterVersion: number): Promise<LogRecord[]> {
     await this.topics.describe(topic);
     const index = await this.index.catchUp(topic);
     const wanted = (index.keys.get(key) ?? []).filter((p) => p.keyVersion > afterVersion);
@@ -146,7 +219,7 @@ export class KafkaEventLog implements EventLog {
     return wanted.map((p) => found.get(`${p.partition}:${p.offset}`)!).filter((r) => r !== GONE);
   }
 
-  async readLatest(topic: string, key: string): Promise<LogRecord | null> {
+  private async readLatestRecord(topic: string, key: string): Promise<LogRecord | null> {
     await this.topics.describe(topic);
     const latest = (await this.index.catchUp(topic)).keys.get(key)?.at(-1);
     if (!latest) return null;
@@ -155,13 +228,13 @@ export class KafkaEventLog implements EventLog {
     return records.find((r) => r.offset === latest.offset) ?? null;
   }
 
-  async keyVersions(topic: string, keys: readonly string[]): Promise<Map<string, number>> {
+  private async versionsOf(topic: string, keys: readonly string[]): Promise<Map<string, number>> {
     await this.topics.describe(topic);
     const index = await this.index.catchUp(topic);
     return new Map(keys.map((key) => [key, index.version(key)]));
   }
 
-  async offsets(topic: string): Promise<PartitionOffsets[]> {
+  private async offsetsOf(topic: string): Promise<PartitionOffsets[]> {
     const partitions = await this.topics.partitions(topic);
     const { begin, end } = await this.reader.offsets(topic);
     return Array.from({ length: partitions }, (_, partition) => ({
@@ -170,34 +243,6 @@ export class KafkaEventLog implements EventLog {
       beginOffset: Number(begin[partition]),
       endOffset: Number(end[partition]),
     }));
-  }
-
-  joinGroup(request: JoinGroupRequest): Promise<GroupAssignment> {
-    return this.groups.join(request);
-  }
-
-  heartbeat(groupId: string, memberId: string, generation: number): Promise<HeartbeatResult> {
-    return this.groups.heartbeat(groupId, memberId, generation);
-  }
-
-  leaveGroup(groupId: string, memberId: string): Promise<void> {
-    return this.groups.leave(groupId, memberId);
-  }
-
-  commitOffsets(groupId: string, memberId: string, generation: number, offsets: readonly OffsetCommit[]): Promise<void> {
-    return this.groups.commit(groupId, memberId, generation, offsets);
-  }
-
-  fetchOffsets(groupId: string, topic?: string): Promise<CommittedOffset[]> {
-    return this.groups.fetchOffsets(groupId, topic);
-  }
-
-  describeGroup(groupId: string): Promise<GroupDescription> {
-    return this.groups.describe(groupId);
-  }
-
-  listGroups(): Promise<string[]> {
-    return this.groups.list();
   }
 
   async close(): Promise<void> {

@@ -96,8 +96,9 @@ export class KafkaTopics {
     return found;
   }
 
-  async list(): Promise<TopicDescription[]> {
-    const names = (await this.admin.listTopics({ includeInternals: false })).filter((n) => !n.startsWith('__'));
+  /** Topics that pass `listed` (a namespace's own, not internal), or all but the internal ones (`__…`). */
+  async list(listed = (name: string) => !name.startsWith('__')): Promise<TopicDescription[]> {
+    const names = (await this.admin.listTopics({ includeInternals: false })).filter(listed);
     return Promise.all(names.sort().map((n) => this.describe(n)));
   }
 

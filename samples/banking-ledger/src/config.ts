@@ -7,6 +7,8 @@ export interface BankConfig {
   readonly sqliteFile: string;
   readonly kafkaBrokers: readonly string[];
   readonly databaseUrl: string | undefined;
+  /** Prefix of every Kafka name of this service (topics, groups, write lease); several deployments share one cluster. */
+  readonly kafkaNamespace: string | undefined;
   /** How often a command that lost a race is re-run on fresh state before answering 409. */
   readonly concurrencyRetries: number;
 }
@@ -42,6 +44,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): BankConfig 
     sqliteFile: env.EVENTLINE_SQLITE_FILE ?? join(process.cwd(), 'data', 'banking-ledger.db'),
     kafkaBrokers,
     databaseUrl: env.DATABASE_URL,
+    kafkaNamespace: env.EVENTLINE_KAFKA_NAMESPACE || undefined,
     concurrencyRetries,
   };
 }

@@ -7,9 +7,11 @@ import { BankConfig } from './config';
 export function engineFor(config: BankConfig): EventlineEngine {
   if (config.engine === 'sqlite') return sqliteEngine({ file: config.sqliteFile });
   // Every instance of this service shares one write lease (transactional id): the lease is what
-  // makes their optimistic-concurrency checks exclusive. Other applications use their own.
+  // makes their optimistic-concurrency checks exclusive. Other applications use their own. A
+  // namespace keeps topics, groups and the lease apart from other deployments on the same cluster.
   return kafkaEngine({
     brokers: config.kafkaBrokers,
+    namespace: config.kafkaNamespace,
     transactionalId: 'banking-ledger-writer',
     clientId: `banking-ledger-${process.pid}`,
   });

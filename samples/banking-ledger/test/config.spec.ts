@@ -9,6 +9,7 @@ describe('configFromEnv', () => {
       sqliteFile: join(process.cwd(), 'data', 'banking-ledger.db'),
       kafkaBrokers: [],
       databaseUrl: undefined,
+      kafkaNamespace: undefined,
       concurrencyRetries: 10,
     });
   });
@@ -19,8 +20,9 @@ describe('configFromEnv', () => {
       KAFKA_BROKERS: ' a:9092, b:9092 ,',
       DATABASE_URL: 'postgres://db/ledger',
       PORT: '8080',
+      EVENTLINE_KAFKA_NAMESPACE: 'ledger-staging',
     });
-    expect(config).toMatchObject({ engine: 'kafka', kafkaBrokers: ['a:9092', 'b:9092'], port: 8080 });
+    expect(config).toMatchObject({ engine: 'kafka', kafkaBrokers: ['a:9092', 'b:9092'], port: 8080, kafkaNamespace: 'ledger-staging' });
   });
 
   it.each([

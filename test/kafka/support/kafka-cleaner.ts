@@ -17,11 +17,13 @@ import { Admin, ConfigResourceTypes, IncrementalAlterConfigOperationTypes } from
 /** Key of the records that roll segments; the contract only looks at its own keys. */
 const ROLL_KEY = 'eventline.test.segment-roll';
 
-export async function cleanKafkaTopic(log: EventLog, topic: string, brokers: string, timeoutMs = 60_000): Promise<void> {
+/** `namespace`: the log's KafkaEventLogOptions.namespace (the admin calls need the topic's Kafka name). */
+export async function cleanKafkaTopic(log: EventLog, topic: string, brokers: string, namespace?: string, timeoutMs = 60_000): Promise<void> {
+  const kafkaTopic = namespace === undefined ? topic : `${namespace}.${topic}`;
   const { partitions, config } = await log.describeTopic(topic);
   const retention = config.cleanupPolicy !== 'compact' && config.retentionMs >= 0;
   const before = await log.offsets(topic);
-  await alterTopic(brokers, topic, {
+  await alterTopic(brokers, kafkaTopic, {
     'segment.ms': '100',
     'min.cleanable.dirty.ratio': '0.01',
     ...(retention ? { 'retention.ms': '1000' } : {}),
@@ -36,14 +38,14 @@ export async function cleanKafkaTopic(log: EventLog, topic: string, brokers: str
       if (retention && (await startMoved(log, topic, before))) {
         // Retention is done; the roll records after it are the helper's own: delete them with
         // Kafka's DeleteRecords (moves the log start offset) so the topic holds what the test wrote.
-        await deleteRecordsBefore(brokers, topic, await log.offsets(topic));
+        await deleteRecordsBefore(brokers, kafkaTopic, await log.offsets(topic));
         return;
       }
       if (!retention && (await compacted(log, topic, partitions))) return;
       await new Promise((r) => setTimeout(r, 700));
     }
   } finally {
-    if (retention) await alterTopic(brokers, topic, { 'retention.ms': String(config.retentionMs) });
+    if (retention) await alterTopic(brokers, kafkaTopic, { 'retention.ms': String(config.retentionMs) });
   }
 }
 
