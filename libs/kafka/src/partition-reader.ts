@@ -1,30 +1,21 @@
-import { Consumer, FetchIsolationLevels, fetchV17, ListOffsetTimestamps } from '@platformatic/kafka';
+import { Consumer, FetchIsolationLevels, ListOffsetTimestamps } from '@platformatic/kafka';
 import { OffsetOutOfRangeError } from '@eventline/core';
 import { hasKafkaError, toEventlineError } from './kafka-errors';
-import { decodeRecord, KafkaLogRecord, RawRecord } from './record-codec';
+import { rawFetch } from './raw-fetch';
+import { DecodedChunk, decodeCommitted } from './record-batch-decoder';
+import { KafkaLogRecord } from './record-codec';
 
-const IS_TRANSACTIONAL = 0x10;
-const IS_CONTROL = 0x20;
-
-export interface Chunk {
-  readonly records: KafkaLogRecord[];
-  readonly next: number;
-}
-
-interface Batch {
-  firstOffset: bigint;
-  lastOffsetDelta: number;
-  attributes: number;
-  firstTimestamp: bigint;
-  producerId: bigint;
-  records: { offsetDelta: number; timestampDelta: bigint; key: Buffer | null; value: Buffer | null; headers: [Buffer | null, Buffer | null][] }[];
-}
+export type Chunk = DecodedChunk;
 
 export interface FetchLimits {
   readonly maxWaitMs: number;
   readonly maxBytes: number;
+  /** Decode no more than this many records (the rest of the answer is fetched again by the next read). */
+  readonly maxRecords?: number;
   /** Below the log start offset: read from it instead of failing (autoOffsetReset 'earliest'). */
   readonly fromStart?: boolean;
+  /** Attach `txnId` to the records (the write lease's check whether an ambiguous commit happened). */
+  readonly withTxnIds?: boolean;
 }
 
 /**
@@ -53,7 +44,7 @@ export class PartitionReader {
       // aborted range per producer id, and every writer of the write lease shares one producer id
       // (only the epoch changes), so it dropped committed records between aborted transactions.
       const connection = await consumer.connections.get(metadata.brokers.get(info.partitions[partition].leader)!);
-      response = await fetchV17.api.async(
+      response = await rawFetch.async(
         connection,
         limits.maxWaitMs,
         1,
@@ -78,13 +69,7 @@ export class PartitionReader {
     }
     const answer = response.responses[0]?.partitions[0];
     if (!answer) return { records: [], next: offset };
-    const batches = (answer.records ?? []) as unknown as Batch[];
-    const last = batches[batches.length - 1];
-    const next = last ? Math.max(offset, Number(last.firstOffset) + last.lastOffsetDelta + 1) : offset;
-    const records = committed(batches, answer.abortedTransactions)
-      .filter((r) => r.offset >= offset)
-      .map((r) => decodeRecord(topic, partition, r));
-    return { records, next };
+    return decodeCommitted(answer.records, answer.abortedTransactions, { topic, partition, fromOffset: offset, maxRecords: limits.maxRecords, withTxnIds: limits.withTxnIds });
   }
 
   /** Log start (earliest) and last stable offset (read_committed end) of every partition. */
@@ -121,30 +106,4 @@ export class PartitionReader {
     if (!limits.fromStart) throw new OffsetOutOfRangeError(topic, partition, offset, start);
     return this.fetchChunk(topic, partition, start, limits, consumer);
   }
-}
-
-/** Records of committed transactions (and non-transactional ones), in offset order. */
-function committed(batches: Batch[] | undefined, aborted: { producerId: bigint; firstOffset: bigint }[]): RawRecord[] {
-  const pending = [...aborted].sort((a, b) => Number(a.firstOffset - b.firstOffset));
-  const abortedNow = new Set<bigint>();
-  const out: RawRecord[] = [];
-  for (const batch of batches ?? []) {
-    while (pending.length > 0 && pending[0].firstOffset <= batch.firstOffset) abortedNow.add(pending.shift()!.producerId);
-    if (batch.attributes & IS_CONTROL) {
-      // A marker ends the producer's transaction, whether it committed or aborted.
-      abortedNow.delete(batch.producerId);
-      continue;
-    }
-    if (batch.attributes & IS_TRANSACTIONAL && abortedNow.has(batch.producerId)) continue;
-    for (const r of batch.records) {
-      out.push({
-        offset: Number(batch.firstOffset) + r.offsetDelta,
-        timestamp: Number(batch.firstTimestamp + r.timestampDelta),
-        key: r.key,
-        value: r.value,
-        headers: r.headers,
-      });
-    }
-  }
-  return out;
 }

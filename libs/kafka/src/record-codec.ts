@@ -17,39 +17,5 @@ export function encodeHeaders(headers: RecordHeaders | undefined, keyVersion: nu
   return out;
 }
 
-export interface RawRecord {
-  readonly offset: number;
-  readonly timestamp: number;
-  readonly key: Buffer | null;
-  readonly value: Buffer | null;
-  readonly headers: readonly [Buffer | null, Buffer | null][];
-}
-
-/** A stored record plus the id of the transaction that wrote it (not part of the port's record). */
+/** A stored record plus the id of the transaction that wrote it (not part of the port's record; only when read `withTxnIds`). */
 export type KafkaLogRecord = LogRecord & { readonly txnId?: string };
-
-export function decodeRecord(topic: string, partition: number, raw: RawRecord): KafkaLogRecord {
-  const headers: Record<string, string> = {};
-  let keyVersion: number | null = null;
-  let txnId: string | undefined;
-  for (const [k, v] of raw.headers) {
-    const name = k?.toString('utf8') ?? '';
-    if (name === KEY_VERSION_HEADER) keyVersion = Number(v?.toString('utf8'));
-    else if (name === TXN_HEADER) txnId = v?.toString('utf8');
-    else headers[name] = v?.toString('utf8') ?? '';
-  }
-  const key = raw.key === null ? null : raw.key.toString('utf8');
-  const record: LogRecord = {
-    topic,
-    partition,
-    offset: raw.offset,
-    key,
-    value: raw.value,
-    headers,
-    timestamp: raw.timestamp,
-    keyVersion: key === null ? null : keyVersion,
-  };
-  // Not enumerable: records compare and serialise exactly like the port's LogRecord.
-  if (txnId !== undefined) Object.defineProperty(record, 'txnId', { value: txnId, enumerable: false });
-  return record;
-}

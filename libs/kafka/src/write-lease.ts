@@ -266,7 +266,7 @@ export class WriteLease {
     const probe = keyed[0];
     const at = this.index.get(probe.topic).keys.get(probe.key!)?.find((p) => p.keyVersion === probe.keyVersion);
     if (!at) return 'aborted';
-    const [found] = await this.reader.fetch(probe.topic, at.partition, at.offset, { maxWaitMs: 0, maxBytes: 1 << 20, fromStart: true });
+    const [found] = await this.reader.fetch(probe.topic, at.partition, at.offset, { maxWaitMs: 0, maxBytes: 1 << 20, maxRecords: 1, fromStart: true, withTxnIds: true });
     if (found?.offset !== at.offset || found.txnId !== ambiguous.txnId) return 'aborted';
     if (ambiguous.results.some((r) => !(r instanceof ConcurrencyError) && r.some((x) => x.key === null))) return undefined;
     return ambiguous.results.map((r) =>
