@@ -23,6 +23,9 @@ export interface MemberSettings {
   readonly connect: () => Promise<Connection>;
 }
 
+/** How long a join waits for the group's coordinator to appear (new cluster, broker restart). */
+const COORDINATOR_WAIT_MS = 60_000;
+
 /**
  * One member of a consumer group on Kafka's classic group protocol: JoinGroup, SyncGroup (the
  * leader assigns with core's assignor, as the SQLite engine does), heartbeats in the background
@@ -36,7 +39,7 @@ export class KafkaGroupMember {
   lastHeartbeat = 0;
   /** Set when the coordinator no longer knows the member (left, or its session expired). */
   gone = false;
-  private connection?: Connection;
+  private connection?: Promise<Connection>;
   private timer?: NodeJS.Timeout;
   private rejoining?: Promise<void>;
 
@@ -48,7 +51,6 @@ export class KafkaGroupMember {
 
   async join(memberId = ''): Promise<GroupAssignment> {
     this.memberId = memberId;
-    this.connection ??= await this.settings.connect();
     await this.rejoin();
     this.timer ??= setInterval(() => void this.beat().catch(() => undefined), this.heartbeatIntervalMs);
     this.timer.unref();
@@ -64,7 +66,7 @@ export class KafkaGroupMember {
     if (this.gone) throw new UnknownMemberError(this.settings.groupId, this.memberId);
     if (this.rejoining) return this.rejoining;
     try {
-      await heartbeatV4.api.async(this.connection!, this.settings.groupId, this.generation, this.memberId, null);
+      await heartbeatV4.api.async(await this.coordinator(), this.settings.groupId, this.generation, this.memberId, null);
       this.lastHeartbeat = Date.now();
     } catch (error) {
       if (hasKafkaError(error, 'REBALANCE_IN_PROGRESS', 'ILLEGAL_GENERATION')) return this.rejoin();
@@ -72,6 +74,8 @@ export class KafkaGroupMember {
         this.stop();
         throw new UnknownMemberError(this.settings.groupId, this.memberId);
       }
+      // The coordinator moved or the broker went away: the next beat looks it up and connects again.
+      await this.disconnect();
       throw toEventlineError(error, `heartbeat in group "${this.settings.groupId}"`);
     }
   }
@@ -80,23 +84,39 @@ export class KafkaGroupMember {
     this.stop();
     if (this.rejoining) await this.rejoining.catch(() => undefined);
     try {
-      await leaveGroupV5.api.async(this.connection!, this.settings.groupId, [{ memberId: this.memberId, groupInstanceId: null, reason: 'leaveGroup' }]);
+      await leaveGroupV5.api.async(await this.coordinator(), this.settings.groupId, [{ memberId: this.memberId, groupInstanceId: null, reason: 'leaveGroup' }]);
     } catch (error) {
       if (!hasKafkaError(error, 'UNKNOWN_MEMBER_ID')) throw toEventlineError(error, `leave group "${this.settings.groupId}"`);
     } finally {
-      await this.connection?.close().catch(() => undefined);
+      await this.disconnect();
     }
   }
 
   /** Stops heartbeating and closes the member's connection without leaving (it never joined). */
   async dispose(): Promise<void> {
     this.stop();
-    await this.connection?.close().catch(() => undefined);
+    await this.disconnect();
   }
 
   stop(): void {
     this.gone = true;
     if (this.timer) clearInterval(this.timer);
+  }
+
+  /** The connection to the group's coordinator, (re)connected on demand. */
+  private coordinator(): Promise<Connection> {
+    this.connection ??= this.settings.connect();
+    const connection = this.connection;
+    connection.catch(() => {
+      if (this.connection === connection) this.connection = undefined;
+    });
+    return connection;
+  }
+
+  private async disconnect(): Promise<void> {
+    const connection = this.connection;
+    this.connection = undefined;
+    await (await connection?.catch(() => undefined))?.close().catch(() => undefined);
   }
 
   private rejoin(): Promise<void> {
@@ -106,10 +126,11 @@ export class KafkaGroupMember {
 
   private async joinAndSync(): Promise<void> {
     const { groupId, sessionTimeoutMs, assignor, topics } = this.settings;
+    const deadline = Date.now() + COORDINATOR_WAIT_MS;
     for (let attempt = 0; attempt < 50; attempt++) {
       let joined;
       try {
-        joined = await joinGroupV9.api.async(this.connection!, groupId, sessionTimeoutMs, sessionTimeoutMs, this.memberId, null, 'consumer', [
+        joined = await joinGroupV9.api.async(await this.coordinator(), groupId, sessionTimeoutMs, sessionTimeoutMs, this.memberId, null, 'consumer', [
           { name: assignor, metadata: encodeSubscription(topics) },
         ]);
       } catch (error) {
@@ -122,25 +143,35 @@ export class KafkaGroupMember {
           this.stop();
           throw new UnknownMemberError(groupId, this.memberId);
         }
-        if (hasKafkaError(error, 'REBALANCE_IN_PROGRESS', 'COORDINATOR_LOAD_IN_PROGRESS')) continue;
+        if (hasKafkaError(error, 'REBALANCE_IN_PROGRESS')) continue;
         if (hasKafkaError(error, 'INCONSISTENT_GROUP_PROTOCOL')) {
           this.stop();
           throw new InconsistentGroupProtocolError(groupId, { assignor: 'another', topics: [] }, { assignor, topics });
         }
-        throw toEventlineError(error, `join group "${groupId}"`);
+        // No coordinator yet (a new cluster creating __consumer_offsets, a broker restarting, the
+        // coordinator moving): look it up again, for a while, instead of failing the start-up.
+        await this.disconnect();
+        if (Date.now() > deadline) throw toEventlineError(error, `join group "${groupId}"`);
+        attempt -= 1;
+        await new Promise((resolve) => setTimeout(resolve, 200));
+        continue;
       }
       this.memberId = joined.memberId ?? this.memberId;
       const assignments =
         joined.leader === this.memberId ? await this.assign(joined.generationId, joined.members) : [];
       try {
-        const synced = await syncGroupV5.api.async(this.connection!, groupId, joined.generationId, this.memberId, null, 'consumer', assignor, assignments);
+        const synced = await syncGroupV5.api.async(await this.coordinator(), groupId, joined.generationId, this.memberId, null, 'consumer', assignor, assignments);
         this.generation = joined.generationId;
         this.partitions = decodeAssignment(synced.assignment).partitions.sort(compareTopicPartitions);
         this.lastHeartbeat = Date.now();
         return;
       } catch (error) {
         if (hasKafkaError(error, 'REBALANCE_IN_PROGRESS', 'ILLEGAL_GENERATION')) continue;
-        throw toEventlineError(error, `sync group "${groupId}"`);
+        await this.disconnect();
+        if (hasKafkaError(error, 'UNKNOWN_MEMBER_ID') || Date.now() > deadline) throw toEventlineError(error, `sync group "${groupId}"`);
+        attempt -= 1;
+        await new Promise((resolve) => setTimeout(resolve, 200));
+        continue;
       }
     }
     throw toEventlineError(new Error('the group kept rebalancing (50 attempts)'), `join group "${groupId}"`);

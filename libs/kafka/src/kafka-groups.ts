@@ -125,6 +125,7 @@ export class KafkaGroups {
         throw new StaleGenerationError(groupId, memberId, generation, member.generation);
       }
       if (hasKafkaError(error, 'UNKNOWN_MEMBER_ID')) throw new UnknownMemberError(groupId, memberId);
+      await this.dropCoordinator(groupId);
       throw toEventlineError(error, `commit offsets of group "${groupId}"`);
     }
   }
@@ -134,6 +135,7 @@ export class KafkaGroups {
     try {
       response = await offsetFetchV8.api.async(await this.coordinator(groupId), [{ groupId, memberEpoch: -1, topics: null }], true);
     } catch (error) {
+      await this.dropCoordinator(groupId);
       throw toEventlineError(error, `fetch the offsets of group "${groupId}"`);
     }
     const out: CommittedOffset[] = [];
@@ -153,6 +155,7 @@ export class KafkaGroups {
       const response = await describeGroupsV5.api.async(await this.coordinator(groupId), [groupId], false);
       group = response.groups[0];
     } catch (error) {
+      await this.dropCoordinator(groupId);
       throw toEventlineError(error, `describe group "${groupId}"`);
     }
     const committed = await this.fetchOffsets(groupId);
@@ -221,6 +224,13 @@ export class KafkaGroups {
       connection.catch(() => this.coordinators.delete(groupId));
     }
     return connection;
+  }
+
+  /** After an error the coordinator may have moved or restarted: the next call looks it up again. */
+  private async dropCoordinator(groupId: string): Promise<void> {
+    const connection = this.coordinators.get(groupId);
+    this.coordinators.delete(groupId);
+    await (await connection?.catch(() => undefined))?.close().catch(() => undefined);
   }
 
   private async connect(groupId: string, clientId: string): Promise<Connection> {

@@ -101,11 +101,13 @@ export class LedgerClient {
   ): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     let calm = 0;
+    let last: ProjectionBody[] = [];
     while (calm < 2) {
-      if (Date.now() > deadline) throw new Error('The ledger did not reach a quiescent point in time.');
-      const lagging = (await this.projections()).some(
-        (p) => p.lag > 0 || p.status !== 'running' || p.partitions < partitions,
-      );
+      if (Date.now() > deadline) {
+        throw new Error(`The ledger did not reach a quiescent point in time: ${JSON.stringify(last)}`);
+      }
+      last = await this.projections();
+      const lagging = last.some((p) => p.lag > 0 || p.status !== 'running' || p.partitions < partitions);
       const pending = lagging ? true : await this.anyPending(transferIds);
       calm = lagging || pending ? 0 : calm + 1;
       await new Promise((resolve) => setTimeout(resolve, 50));
