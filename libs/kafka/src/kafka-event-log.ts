@@ -23,7 +23,7 @@ import { KafkaGroups } from './kafka-groups';
 import { KafkaNamespace } from './kafka-namespace';
 import { KafkaTopics, TopicSettings } from './kafka-topics';
 import { KeyIndex } from './key-index';
-import { PartitionReader } from './partition-reader';
+import { FetchLimits, PartitionReader } from './partition-reader';
 import { SETTINGS_TOPIC, TopicSettingsStore } from './topic-settings-store';
 import { WriteLease } from './write-lease';
 
@@ -198,8 +198,9 @@ export class KafkaEventLog implements EventLog {
     const { maxRecords, maxBytes, maxWaitMs } = { ...DEFAULT_READ, ...stripUndefined(options) };
     // Below the log start the broker answers OFFSET_OUT_OF_RANGE (PartitionReader): no extra round trip here.
     const fromStart = options.autoOffsetReset === 'earliest';
-    let records = await this.reader.fetch(topic, partition, offset, { maxWaitMs: 0, maxBytes, fromStart });
-    if (records.length === 0 && maxWaitMs > 0) records = await this.longPoll(topic, partition, offset, maxWaitMs, maxBytes);
+    // maxRecords goes to the reader too: it sizes the fetch and decodes no record past the limit.
+    let records = await this.reader.fetch(topic, partition, offset, { maxWaitMs: 0, maxBytes, maxRecords, fromStart });
+    if (records.length === 0 && maxWaitMs > 0) records = await this.longPoll(topic, partition, offset, { maxWaitMs, maxBytes, maxRecords });
     return limit(records, maxRecords, maxBytes);
   }
 
@@ -223,7 +224,7 @@ export class KafkaEventLog implements EventLog {
     await this.topics.describe(topic);
     const latest = (await this.index.catchUp(topic)).keys.get(key)?.at(-1);
     if (!latest) return null;
-    const records = await this.reader.fetch(topic, latest.partition, latest.offset, { maxWaitMs: 0, maxBytes: 1 << 20, fromStart: true });
+    const records = await this.reader.fetch(topic, latest.partition, latest.offset, { maxWaitMs: 0, maxBytes: 1 << 20, maxRecords: 1, fromStart: true });
     // Missing: the latest was a tombstone the cleaner has removed since.
     return records.find((r) => r.offset === latest.offset) ?? null;
   }
@@ -253,12 +254,12 @@ export class KafkaEventLog implements EventLog {
   }
 
   /** A long poll blocks its connection, so it gets a client of its own (pooled), not the shared one. */
-  private async longPoll(topic: string, partition: number, offset: number, maxWaitMs: number, maxBytes: number): Promise<LogRecord[]> {
+  private async longPoll(topic: string, partition: number, offset: number, limits: FetchLimits): Promise<LogRecord[]> {
     const consumer =
       this.longPollers.pop() ??
       new Consumer({ clientId: this.clientId, bootstrapBrokers: this.brokers, groupId: `${this.clientId}-reader` });
     try {
-      return await this.reader.fetch(topic, partition, offset, { maxWaitMs, maxBytes }, consumer);
+      return await this.reader.fetch(topic, partition, offset, limits, consumer);
     } finally {
       this.longPollers.push(consumer);
     }

@@ -5,7 +5,13 @@ import { rawFetch } from './raw-fetch';
 import { DecodedChunk, decodeCommitted } from './record-batch-decoder';
 import { KafkaLogRecord } from './record-codec';
 
-export type Chunk = DecodedChunk;
+export interface Chunk extends DecodedChunk {
+  /** The partition's last stable offset as the broker answered (read_committed end). */
+  readonly lastStable: number;
+}
+
+/** A fetch sized from `maxRecords` asks for at least this much: one round trip still brings a few batches. */
+const MIN_SIZED_FETCH = 64 << 10;
 
 export interface FetchLimits {
   readonly maxWaitMs: number;
@@ -24,11 +30,23 @@ export interface FetchLimits {
  * list of aborted transactions; this drops them and the control (commit/abort marker) batches.
  */
 export class PartitionReader {
+  /** Wire bytes per offset last seen on each topic: sizes a fetch to about `maxRecords` records. */
+  private readonly bytesPerOffset = new Map<string, number>();
+
   constructor(private readonly consumer: Consumer) {}
 
-  /** Committed records from `offset` on (possibly fewer than asked, never past the last stable offset). */
+  /**
+   * Committed records from `offset` on (possibly fewer than asked, never past the last stable
+   * offset). Empty only when nothing committed follows `offset` yet: an answer holding only aborted
+   * data and commit markers is read past, since callers take an empty read for "caught up".
+   */
   async fetch(topic: string, partition: number, offset: number, limits: FetchLimits, consumer = this.consumer): Promise<KafkaLogRecord[]> {
-    return (await this.fetchChunk(topic, partition, offset, limits, consumer)).records;
+    let chunk = await this.fetchChunk(topic, partition, offset, limits, consumer);
+    for (let from = offset; chunk.records.length === 0 && chunk.next > from && chunk.next < chunk.lastStable; ) {
+      from = chunk.next;
+      chunk = await this.fetchChunk(topic, partition, from, limits, consumer);
+    }
+    return chunk.records;
   }
 
   /**
@@ -36,10 +54,12 @@ export class PartitionReader {
    * it was dropped (aborted data, commit markers) — where the following fetch must start.
    */
   async fetchChunk(topic: string, partition: number, offset: number, limits: FetchLimits, consumer = this.consumer): Promise<Chunk> {
-    const metadata = await consumer.metadata({ topics: [topic] });
-    const info = metadata.topics.get(topic)!;
+    const maxBytes = this.fetchBytes(topic, limits);
     let response;
     try {
+      // Inside the try: a broker outage while refreshing metadata is BACKEND_UNAVAILABLE too.
+      const metadata = await consumer.metadata({ topics: [topic] });
+      const info = metadata.topics.get(topic)!;
       // The low-level Fetch, not Consumer.fetch: the client's own read_committed filter keeps one
       // aborted range per producer id, and every writer of the write lease shares one producer id
       // (only the epoch changes), so it dropped committed records between aborted transactions.
@@ -48,7 +68,7 @@ export class PartitionReader {
         connection,
         limits.maxWaitMs,
         1,
-        limits.maxBytes,
+        maxBytes,
         FetchIsolationLevels.READ_COMMITTED,
         0,
         -1, // no fetch session: a one-off full fetch
@@ -56,7 +76,7 @@ export class PartitionReader {
           {
             topicId: info.id,
             partitions: [
-              { partition, fetchOffset: BigInt(offset), partitionMaxBytes: limits.maxBytes, currentLeaderEpoch: -1, lastFetchedEpoch: -1 },
+              { partition, fetchOffset: BigInt(offset), partitionMaxBytes: maxBytes, currentLeaderEpoch: -1, lastFetchedEpoch: -1 },
             ],
           },
         ],
@@ -68,8 +88,28 @@ export class PartitionReader {
       throw toEventlineError(error, `read ${topic}/${partition}`);
     }
     const answer = response.responses[0]?.partitions[0];
-    if (!answer) return { records: [], next: offset };
-    return decodeCommitted(answer.records, answer.abortedTransactions, { topic, partition, fromOffset: offset, maxRecords: limits.maxRecords, withTxnIds: limits.withTxnIds });
+    if (!answer) return { records: [], next: offset, bytesPerOffset: 0, lastStable: offset };
+    const chunk = decodeCommitted(answer.records, answer.abortedTransactions, {
+      topic,
+      partition,
+      fromOffset: offset,
+      maxRecords: limits.maxRecords,
+      withTxnIds: limits.withTxnIds,
+    });
+    if (chunk.bytesPerOffset > 0) this.bytesPerOffset.set(topic, chunk.bytesPerOffset);
+    const lastStable = Number(answer.lastStableOffset >= 0n ? answer.lastStableOffset : answer.highWatermark);
+    return { ...chunk, lastStable };
+  }
+
+  /**
+   * The fetch size: `maxBytes`, or less when the caller takes only `maxRecords` — bytes past them
+   * would be sent, copied and dropped (the next read fetches them again). Kafka still answers at
+   * least one whole batch, however large.
+   */
+  private fetchBytes(topic: string, limits: FetchLimits): number {
+    const perOffset = this.bytesPerOffset.get(topic);
+    if (limits.maxRecords === undefined || perOffset === undefined) return limits.maxBytes;
+    return Math.min(limits.maxBytes, Math.max(MIN_SIZED_FETCH, Math.ceil(limits.maxRecords * perOffset * 1.1)));
   }
 
   /** Log start (earliest) and last stable offset (read_committed end) of every partition. */
@@ -102,7 +142,7 @@ export class PartitionReader {
   private async outOfRange(topic: string, partition: number, offset: number, limits: FetchLimits, consumer: Consumer): Promise<Chunk> {
     const { begin } = await this.offsets(topic);
     const start = Number(begin[partition]);
-    if (offset >= start) return { records: [], next: offset };
+    if (offset >= start) return { records: [], next: offset, bytesPerOffset: 0, lastStable: offset };
     if (!limits.fromStart) throw new OffsetOutOfRangeError(topic, partition, offset, start);
     return this.fetchChunk(topic, partition, start, limits, consumer);
   }

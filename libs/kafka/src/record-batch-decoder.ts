@@ -48,6 +48,8 @@ export interface DecodedChunk {
    * was dropped), or after the last record returned when `maxRecords` cut the answer short.
    */
   readonly next: number;
+  /** Bytes per offset over the batches looked at (0 if none): sizes the next fetch to a record count. */
+  readonly bytesPerOffset: number;
 }
 
 /** The committed records of `data` (the partition's `records` bytes of a read_committed Fetch). */
@@ -60,7 +62,7 @@ export function decodeCommitted(
   const maxRecords = request.maxRecords ?? Infinity;
   const records: KafkaLogRecord[] = [];
   let next = fromOffset;
-  if (!data || maxRecords <= 0) return { records, next };
+  if (!data || maxRecords <= 0) return { records, next, bytesPerOffset: 0 };
   // Aborted transactions start in offset order; a producer is "in an aborted transaction" from its
   // entry's first offset until its next control batch (the abort marker).
   const pending = aborted
@@ -69,6 +71,9 @@ export function decodeCommitted(
   let nextPending = 0;
   const abortedNow = new Set<number>();
   let position = 0;
+  let firstBase = -1;
+  const perOffset = (lastOffset: number): number =>
+    firstBase < 0 ? 0 : position / (lastOffset + 1 - firstBase);
   // A batch cut off by the fetch size limit at the end of the answer is ignored (fetched again).
   while (
     data.length - position >= LOG_OVERHEAD &&
@@ -78,6 +83,7 @@ export function decodeCommitted(
     const baseOffset = readInt64(data, start);
     const end = start + LOG_OVERHEAD + data.readInt32BE(start + 8);
     position = end;
+    if (firstBase < 0) firstBase = baseOffset;
     const magic = data.readInt8(start + 16);
     if (magic !== 2)
       throw new ValidationError(
@@ -111,11 +117,16 @@ export function decodeCommitted(
               batch,
               records,
             );
-      if (cut) return { records, next: records[records.length - 1].offset + 1 };
+      if (cut)
+        return {
+          records,
+          next: records[records.length - 1].offset + 1,
+          bytesPerOffset: perOffset(lastOffset),
+        };
     }
     next = Math.max(next, lastOffset + 1);
   }
-  return { records, next };
+  return { records, next, bytesPerOffset: perOffset(next - 1) };
 }
 
 interface BatchContext {
