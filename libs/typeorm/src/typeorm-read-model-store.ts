@@ -13,6 +13,7 @@ import { ProjectionParkedEventEntity } from './projection-parked-event.entity';
 import { TypeOrmShadowReadModel } from './typeorm-shadow-read-model';
 import { isSqlite, serialized } from './transaction-queue';
 import { toCheckpoint, TypeOrmReadModelTransaction } from './typeorm-read-model-transaction';
+import { checkpointStatements, selectCheckpoints } from './checkpoint-statements';
 
 export interface TypeOrmReadModelStoreOptions {
   /** Milliseconds since the epoch, for `updated_at`; injectable for tests. */
@@ -52,10 +53,13 @@ export class TypeOrmReadModelStore implements RebuildableStore<EntityManager> {
   }
 
   async checkpoints(projection: string): Promise<ProjectionCheckpoint[]> {
+    const sql = checkpointStatements(this.dataSource);
     const read = async (): Promise<ProjectionCheckpoint[]> =>
-      (await this.dataSource.manager.find(ProjectionCheckpointEntity, { where: { projection } })).map(
-        toCheckpoint,
-      );
+      sql
+        ? selectCheckpoints(this.dataSource.manager, sql, projection)
+        : (await this.dataSource.manager.find(ProjectionCheckpointEntity, { where: { projection } })).map(
+            toCheckpoint,
+          );
     // On SQLite even a plain read must not slip into a transaction running on the shared connection.
     return isSqlite(this.dataSource) ? serialized(this.dataSource, read) : read();
   }

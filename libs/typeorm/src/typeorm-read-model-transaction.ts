@@ -12,27 +12,46 @@ import { EntityManager } from 'typeorm';
 import { ProjectionCheckpointEntity } from './projection-checkpoint.entity';
 import { ProjectionParkedEventEntity } from './projection-parked-event.entity';
 import { isSqlite } from './transaction-queue';
+import {
+  checkpointRowParameters,
+  checkpointStatements,
+  CheckpointStatements,
+  selectCheckpoints,
+} from './checkpoint-statements';
 
 /** One batch's transaction: handlers write through `manager`; checkpoints ride along. */
 export class TypeOrmReadModelTransaction implements ReadModelTransaction<EntityManager>, ParkingTransaction {
+  private readonly sql: CheckpointStatements | undefined;
+
   constructor(
     readonly manager: EntityManager,
     private readonly clock: () => number,
-  ) {}
+  ) {
+    this.sql = checkpointStatements(manager.connection);
+  }
 
   async loadCheckpoints(
     projection: string,
     partitions: readonly TopicPartition[],
   ): Promise<ProjectionCheckpoint[]> {
     await this.lock(projection, partitions);
-    const rows = await this.manager.find(ProjectionCheckpointEntity, { where: { projection } });
+    const rows = this.sql
+      ? await selectCheckpoints(this.manager, this.sql, projection)
+      : (await this.manager.find(ProjectionCheckpointEntity, { where: { projection } })).map(toCheckpoint);
     const wanted = new Set(partitions.map((p) => `${p.topic}:${p.partition}`));
-    return rows.filter((r) => wanted.has(`${r.topic}:${r.partition}`)).map(toCheckpoint);
+    return rows.filter((r) => wanted.has(`${r.topic}:${r.partition}`));
   }
 
   async saveCheckpoints(checkpoints: readonly ProjectionCheckpoint[]): Promise<void> {
     if (checkpoints.length === 0) return;
     const now = this.clock();
+    if (this.sql) {
+      await this.manager.query(
+        this.sql.upsert(checkpoints.length),
+        checkpoints.flatMap((c) => checkpointRowParameters(c, now)),
+      );
+      return;
+    }
     await this.manager.upsert(
       ProjectionCheckpointEntity,
       checkpoints.map((c) => ({
@@ -104,6 +123,10 @@ export class TypeOrmReadModelTransaction implements ReadModelTransaction<EntityM
    */
   private async lock(projection: string, partitions: readonly TopicPartition[]): Promise<void> {
     if (isSqlite(this.manager.connection)) {
+      if (this.sql) {
+        await this.manager.query(this.sql.touch, [projection]);
+        return;
+      }
       await this.manager
         .createQueryBuilder()
         .update(ProjectionCheckpointEntity)

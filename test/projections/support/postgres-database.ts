@@ -19,9 +19,15 @@ async function admin<T>(work: (client: Client) => Promise<T>): Promise<T> {
   }
 }
 
-/** A fresh PostgreSQL database for one fixture, dropped (with any open connections) on dispose. */
+/**
+ * A fresh PostgreSQL database for one fixture, dropped (with any open connections) on dispose.
+ * EVENTLINE_TEST_PG_PREFIX names it apart when several people share one server.
+ */
 export async function postgresTarget(): Promise<ReadModelTarget> {
-  const database = `eventline_projections_${randomBytes(6).toString('hex')}`;
+  const prefix = process.env.EVENTLINE_TEST_PG_PREFIX ?? 'eventline_projections_';
+  if (!/^[a-z_][a-z0-9_]*$/.test(prefix))
+    throw new Error(`EVENTLINE_TEST_PG_PREFIX must be a plain lower-case SQL name, got "${prefix}".`);
+  const database = `${prefix}${randomBytes(6).toString('hex')}`;
   await admin((c) => c.query(`CREATE DATABASE ${database}`));
   return {
     options: () => ({
