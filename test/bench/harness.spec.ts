@@ -89,6 +89,10 @@ describe('benchmark harness', () => {
       expect(p50.median).toBeGreaterThan(0);
       expect(p99.median).toBeGreaterThanOrEqual(p50.median);
       expect(p999.median).toBeGreaterThanOrEqual(p99.median);
+      // The warm-up window (the cold start) is reported on its own row, not mixed into the measured one.
+      const cold = byId.get(`${id}/cold-start`)!.metrics;
+      expect(cold.p50.median).toBeGreaterThan(0);
+      expect(cold.max.median).toBeGreaterThanOrEqual(cold.p99.median);
     }
     for (const mode of ['on', 'off', 'on-cache']) {
       for (const events of [1, 100, 250]) {
