@@ -87,22 +87,36 @@ export class AssignedPartitions {
     this.fromEarliest.clear();
   }
 
-  /** Up to `batchSize` records over the assigned partitions, starting at a rotating one for fairness. */
+  /**
+   * Up to `batchSize` records over the assigned partitions, starting at a rotating one for fairness.
+   * The topics' end offsets are asked first (one request per topic) and only partitions with news
+   * are read: most batches of a busy runner touch one or two of its partitions.
+   */
   async fetch(batchSize: number): Promise<PartitionRecords[]> {
     const partitions = this.partitions;
+    const ends = await this.endOffsets();
     let room = batchSize;
     const batch: PartitionRecords[] = [];
     this.rotation = (this.rotation + 1) % Math.max(1, partitions.length);
     for (let i = 0; i < partitions.length && room > 0; i += 1) {
       const tp = partitions[(this.rotation + i) % partitions.length];
       const offset = this.position(tp);
-      if (offset === undefined) continue;
+      if (offset === undefined || (ends.get(partitionId(tp)) ?? Infinity) <= offset) continue;
       const records = await this.read(tp, offset, { maxRecords: room });
       if (records.length === 0) continue;
       batch.push({ topic: tp.topic, partition: tp.partition, records });
       room -= records.length;
     }
     return batch;
+  }
+
+  /** End offset per assigned partition id (a partition's next offset to be written). */
+  private async endOffsets(): Promise<Map<string, number>> {
+    const ends = new Map<string, number>();
+    for (const topic of new Set(this.partitions.map((tp) => tp.topic))) {
+      for (const o of await this.log.offsets(topic)) ends.set(partitionId(o), o.endOffset);
+    }
+    return ends;
   }
 
   /** Long-polls every assigned partition until one has news or `cutShort` resolves. */

@@ -16,6 +16,12 @@ export interface ProjectionRunnerOptions<M = unknown> {
   readonly dispatcher?: CommandDispatcher;
   /** Most records applied in one read-model transaction (default 500). */
   readonly batchSize?: number;
+  /**
+   * While records keep coming, a batch that did not fill `batchSize` is followed by the next one no
+   * sooner than this (default 5 ms), so a steady trickle gathers into fewer read-model transactions
+   * instead of one per append. A record after a quiet spell is applied at once; 0 turns it off.
+   */
+  readonly batchLingerMs?: number;
   /** Long poll when every assigned partition is caught up (default 500 ms). */
   readonly maxWaitMs?: number;
   /** Group session timeout (default 10 000 ms); heartbeats go every third of it unless set. */
@@ -39,6 +45,7 @@ export interface ProjectionRunnerOptions<M = unknown> {
 export type ProjectionRunnerSettings = Pick<
   ProjectionRunnerOptions,
   | 'batchSize'
+  | 'batchLingerMs'
   | 'maxWaitMs'
   | 'sessionTimeoutMs'
   | 'heartbeatIntervalMs'

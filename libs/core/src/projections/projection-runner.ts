@@ -1,3 +1,4 @@
+import { performance } from 'node:perf_hooks';
 import { EventClass } from '../events/event-class';
 import { GroupAssignment } from '../log/consumer-group';
 import { GroupMembership } from './group-membership';
@@ -48,6 +49,8 @@ export class ProjectionRunner<M = unknown> {
   private reloadPositions = false;
   private offsetsDirty = false;
   private lastOffsetCommit = 0;
+  /** When the last batch that did not fill batchSize committed (the linger counts from there). */
+  private lastPartialBatch = Number.NEGATIVE_INFINITY;
   private readonly handlers: BatchHandlers;
   private readonly poison: PoisonPolicy;
   private readonly clock: () => number;
@@ -166,13 +169,19 @@ export class ProjectionRunner<M = unknown> {
     let failures = 0;
     while (this.state === 'running') {
       try {
+        const linger = this.lingerLeft();
+        if (linger > 0) {
+          await this.sleep(linger);
+          continue;
+        }
         const next = await this.membership.sync();
         if (next) await this.adopt(next);
         if (this.reloadPositions) {
           this.reloadPositions = false;
           await this.assigned.reload();
         }
-        const batch = await this.assigned.fetch(this.options.batchSize ?? 500);
+        const batchSize = this.options.batchSize ?? 500;
+        const batch = await this.assigned.fetch(batchSize);
         if (batch.length === 0) {
           await this.commitOffsets(true);
           const maxWaitMs = this.options.maxWaitMs ?? 500;
@@ -183,6 +192,8 @@ export class ProjectionRunner<M = unknown> {
           const handlers = { ...this.handlers, ...(parking ? { parking } : {}) };
           const next = await this.store.transaction((tx) => applyBatchInTransaction(tx, handlers, batch));
           this.assigned.advance(next);
+          const fetched = batch.reduce((n, part) => n + part.records.length, 0);
+          this.lastPartialBatch = fetched < batchSize ? performance.now() : Number.NEGATIVE_INFINITY;
           if (parking && parking.parked.length > 0) {
             parking.parked.forEach((p) => this.failing.delete(positionId(p)));
             await mirrorToDeadLetterTopic(this.log, this.definition.groupId, parking.parked);
@@ -211,6 +222,16 @@ export class ProjectionRunner<M = unknown> {
         await this.sleep(Math.min(30_000, (this.options.retryDelayMs ?? 200) * 2 ** (failures - 1)));
       }
     }
+  }
+
+  /**
+   * How long to wait before the next fetch: records arriving one by one (each append wakes the
+   * runner) would otherwise cost one read-model transaction each. After a batch that did not fill
+   * batchSize, the next starts `batchLingerMs` later; a full batch (catching up) goes on at once.
+   */
+  private lingerLeft(): number {
+    const lingerMs = this.options.batchLingerMs ?? 5;
+    return this.lastPartialBatch + lingerMs - performance.now();
   }
 
   /** Takes an assignment; adopted partitions' checkpoints go to the group offsets at the next idle moment. */
