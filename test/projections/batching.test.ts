@@ -83,6 +83,18 @@ describe('ProjectionRunner batching', () => {
     expect(store.count).toBeGreaterThanOrEqual(events.length / 4);
   });
 
+  it('does not hold a batch back while a caller waits for the read model (read-your-writes)', async () => {
+    const runner = await f.runner({ batchLingerMs: 3_600_000 });
+    await runner.start();
+    await applied(runner, f, [new Opened('a', 'Ann')]);
+    // The runner now lingers for an hour after that small batch; a waiting caller cuts it short.
+    await applied(runner, f, [new Deposited('a', 5)]);
+    await applied(runner, f, [new Deposited('a', 6)]);
+    expect(await f.readModel()).toEqual(
+      fold([new Opened('a', 'Ann'), new Deposited('a', 5), new Deposited('a', 6)]),
+    );
+  }, 30_000);
+
   it('stop() cuts a linger short', async () => {
     const runner = await f.runner({ batchLingerMs: 3_600_000 });
     await runner.start();

@@ -10,6 +10,7 @@ import { ReadModelStore } from './read-model-store';
  */
 export class CheckpointWaiter {
   private readonly listeners = new Set<() => void>();
+  private waits = 0;
 
   constructor(
     private readonly projection: string,
@@ -17,13 +18,30 @@ export class CheckpointWaiter {
     /** Only checkpoints of this version count: during a version-bump rebuild the old model does not answer. */
     private readonly version: number,
     private readonly pollMs = 25,
+    /** Called when a wait begins, so a runner holding a batch back can apply it now. */
+    private readonly waitBegins: () => void = () => undefined,
   ) {}
+
+  /** Whether some caller of this process is waiting for positions right now. */
+  get waiting(): boolean {
+    return this.waits > 0;
+  }
 
   notify(): void {
     for (const listener of [...this.listeners]) listener();
   }
 
   async waitFor(positions: readonly RecordPosition[], timeoutMs: number): Promise<void> {
+    this.waits += 1;
+    this.waitBegins();
+    try {
+      await this.poll(positions, timeoutMs);
+    } finally {
+      this.waits -= 1;
+    }
+  }
+
+  private async poll(positions: readonly RecordPosition[], timeoutMs: number): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       const pending = await this.pending(positions);

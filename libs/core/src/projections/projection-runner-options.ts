@@ -19,7 +19,8 @@ export interface ProjectionRunnerOptions<M = unknown> {
   /**
    * While records keep coming, a batch that did not fill `batchSize` is followed by the next one no
    * sooner than this (default 5 ms), so a steady trickle gathers into fewer read-model transactions
-   * instead of one per append. A record after a quiet spell is applied at once; 0 turns it off.
+   * instead of one per append. A record after a quiet spell is applied at once, and so is every
+   * batch while a caller of this process waits for the projection (`waitFor`); 0 turns it off.
    */
   readonly batchLingerMs?: number;
   /** Long poll when every assigned partition is caught up (default 500 ms). */

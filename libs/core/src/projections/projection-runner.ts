@@ -51,6 +51,7 @@ export class ProjectionRunner<M = unknown> {
   private lastOffsetCommit = 0;
   /** When the last batch that did not fill batchSize committed (the linger counts from there). */
   private lastPartialBatch = Number.NEGATIVE_INFINITY;
+  private lingering = false;
   private readonly handlers: BatchHandlers;
   private readonly poison: PoisonPolicy;
   private readonly clock: () => number;
@@ -63,7 +64,15 @@ export class ProjectionRunner<M = unknown> {
     this.store = options.store;
     this.serializer =
       options.serializer ?? new EventSerializer(new EventTypeRegistry(uniqueClasses(this.definition)));
-    this.waiter = new CheckpointWaiter(this.definition.name, this.store, this.definition.version);
+    this.waiter = new CheckpointWaiter(
+      this.definition.name,
+      this.store,
+      this.definition.version,
+      undefined,
+      () => {
+        if (this.lingering) this.wake?.();
+      },
+    );
     this.assigned = new AssignedPartitions(this.log, this.store, this.definition.name);
     this.poison = this.definition.poison ?? options.poison ?? 'stop';
     this.clock = options.clock ?? Date.now;
@@ -171,7 +180,8 @@ export class ProjectionRunner<M = unknown> {
       try {
         const linger = this.lingerLeft();
         if (linger > 0) {
-          await this.sleep(linger);
+          this.lingering = true;
+          await this.sleep(linger).finally(() => (this.lingering = false));
           continue;
         }
         const next = await this.membership.sync();
@@ -227,9 +237,11 @@ export class ProjectionRunner<M = unknown> {
   /**
    * How long to wait before the next fetch: records arriving one by one (each append wakes the
    * runner) would otherwise cost one read-model transaction each. After a batch that did not fill
-   * batchSize, the next starts `batchLingerMs` later; a full batch (catching up) goes on at once.
+   * batchSize, the next starts `batchLingerMs` later; a full batch (catching up) goes on at once,
+   * and so does any batch while a caller of this process waits for the read model (waitFor).
    */
   private lingerLeft(): number {
+    if (this.waiter.waiting) return 0;
     const lingerMs = this.options.batchLingerMs ?? 5;
     return this.lastPartialBatch + lingerMs - performance.now();
   }
