@@ -101,9 +101,16 @@ export class AssignedPartitions {
     for (let i = 0; i < partitions.length && room > 0; i += 1) {
       const tp = partitions[(this.rotation + i) % partitions.length];
       const offset = this.position(tp);
-      if (offset === undefined || (ends.get(partitionId(tp)) ?? Infinity) <= offset) continue;
+      const end = ends.get(partitionId(tp)) ?? Infinity;
+      if (offset === undefined || end <= offset) continue;
       const records = await this.read(tp, offset, { maxRecords: room });
-      if (records.length === 0) continue;
+      if (records.length === 0) {
+        // Below the end offset, yet nothing to read: offsets that hold no record (Kafka's commit
+        // markers and aborted transactions, a compacted-away tail). Move past them, as Kafka's own
+        // consumers do, or the partition shows lag for ever and its long polls return at once.
+        if (Number.isFinite(end)) this.positions.set(partitionId(tp), end);
+        continue;
+      }
       batch.push({ topic: tp.topic, partition: tp.partition, records });
       room -= records.length;
     }
