@@ -11,6 +11,8 @@ interface Pending {
 /** Next offset of each partition an append group wrote to; written back once when the group ends. */
 type Cursors = Map<number, Map<number, { next: number }>>;
 
+type Outcome = { ok: true; records: AppendedRecord[] } | { ok: false; error: unknown };
+
 /**
  * Writes appends with group commit: every append queued in the same turn of the event loop goes
  * into ONE write transaction (one fsync). An append whose expectation fails is refused before it
@@ -22,6 +24,8 @@ export class LogWriter {
   private queue: Pending[] = [];
   private scheduled = false;
   private readonly statements;
+  /** The group's write transaction, made once: better-sqlite3 builds several wrapper functions per `transaction()` call. */
+  private readonly writeGroup: Database.Transaction<(batch: readonly Pending[]) => Outcome[]>;
 
   constructor(
     private readonly db: Database.Database,
@@ -42,6 +46,23 @@ export class LogWriter {
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       ),
     };
+    this.writeGroup = db.transaction((batch: readonly Pending[]) => {
+      const outcomes: Outcome[] = [];
+      const cursors: Cursors = new Map();
+      for (const pending of batch) {
+        try {
+          outcomes.push({ ok: true, records: this.write(pending.plan, cursors) });
+        } catch (error) {
+          if (!(error instanceof ConcurrencyError)) throw error;
+          outcomes.push({ ok: false, error });
+        }
+      }
+      for (const [topicId, partitions] of cursors) {
+        for (const [partition, cursor] of partitions)
+          this.statements.setEndOffset.run(cursor.next, topicId, partition);
+      }
+      return outcomes;
+    });
   }
 
   append(plan: AppendPlan): Promise<AppendResult> {
@@ -60,25 +81,9 @@ export class LogWriter {
     this.queue = [];
     this.scheduled = false;
     if (batch.length === 0) return;
-    const outcomes: Array<{ ok: true; records: AppendedRecord[] } | { ok: false; error: unknown }> = [];
+    let outcomes: Outcome[];
     try {
-      this.db
-        .transaction(() => {
-          const cursors: Cursors = new Map();
-          for (const pending of batch) {
-            try {
-              outcomes.push({ ok: true, records: this.write(pending.plan, cursors) });
-            } catch (error) {
-              if (!(error instanceof ConcurrencyError)) throw error;
-              outcomes.push({ ok: false, error });
-            }
-          }
-          for (const [topicId, partitions] of cursors) {
-            for (const [partition, cursor] of partitions)
-              this.statements.setEndOffset.run(cursor.next, topicId, partition);
-          }
-        })
-        .immediate();
+      outcomes = this.writeGroup.immediate(batch);
     } catch (error) {
       const failure = new UnavailableError(
         `The log database could not commit (${(error as Error).message}); nothing of these appends was written. Retry.`,

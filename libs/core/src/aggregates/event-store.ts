@@ -1,12 +1,12 @@
-import { randomUUID } from 'crypto';
 import { EventClass, isEventClass } from '../events/event-class';
 import { EventEnvelope } from '../events/event-envelope';
 import { attachEventMetadata, EventMetadata } from '../events/event-metadata';
 import { DefinitionError } from '../errors';
 import { EventLog } from '../log/event-log';
-import { AppendResult, KeyExpectation, ProducerRecord, RecordPosition } from '../log/record';
+import { AppendResult, KeyExpectation, ProducerRecord, RecordHeaders, RecordPosition } from '../log/record';
 import { TopicSpec } from '../log/topic';
 import { MessageContexts } from '../messaging/message-context';
+import { uuidV4 } from '../messaging/uuid-v4';
 import { StagedStream, StreamWrite, UnitOfWork } from '../messaging/unit-of-work';
 import { EventSerializer } from '../serialization/event-serializer';
 import { EventTypeRegistry } from '../serialization/event-type-registry';
@@ -165,18 +165,20 @@ export class EventStore {
     const timestamp = this.clock();
     const pending = AggregateInternals.drain(aggregate);
     const events = pending.map(({ event, headers }, i) => {
-      const metadata: EventMetadata = {
-        eventId: randomUUID(),
-        type: this.serializer.registry.definitionOf(event).type,
-        schemaVersion: this.serializer.registry.definitionOf(event).version,
+      const { type, version } = this.serializer.registry.definitionOf(event);
+      // Frozen here, once: attachEventMetadata keeps frozen metadata as is instead of copying it.
+      const metadata: EventMetadata = Object.freeze({
+        eventId: uuidV4(),
+        type,
+        schemaVersion: version,
         aggregate: definition.name,
         aggregateId: aggregate.id,
         aggregateVersion: expectedVersion + i + 1,
         timestamp,
-        correlationId: context?.correlationId ?? randomUUID(),
+        correlationId: context?.correlationId ?? uuidV4(),
         causationId: context?.messageId ?? null,
-        headers: { ...(context?.headers ?? {}), ...headers },
-      };
+        headers: mergeHeaders(context?.headers, headers),
+      });
       const { value, headers: recordHeaders } = this.serializer.serialize(event, metadata);
       const record: ProducerRecord = {
         topic: definition.eventsTopic,
@@ -249,7 +251,8 @@ export class EventStore {
       expectations.push(...extras.expectations);
       return extras.records.map((r) => records.push(r) - 1);
     });
-    if (records.length === 0) return parts.map(() => ({ positions: [], writes: [], events: [], extraPositions: [] }));
+    if (records.length === 0)
+      return parts.map(() => ({ positions: [], writes: [], events: [], extraPositions: [] }));
     const result: AppendResult = await this.log.append({ records, expectations });
     for (const [id, stream] of last) if (stream.cachedState) this.cache.set(id, stream.cachedState);
     const results = parts.map(({ unit }, p): CommitResult => {
@@ -274,6 +277,19 @@ export class EventStore {
 }
 
 const NO_EXTRAS: CommitExtras = { records: [], expectations: [] };
+const NO_HEADERS: RecordHeaders = Object.freeze({});
+
+/** The command's headers overlaid with the event's own, frozen; one shared empty object when both are empty (the usual case). */
+function mergeHeaders(command: RecordHeaders | undefined, event: RecordHeaders): RecordHeaders {
+  const none = (h: RecordHeaders | undefined) => h === undefined || isEmpty(h);
+  if (none(command) && none(event)) return NO_HEADERS;
+  return Object.freeze({ ...command, ...event });
+}
+
+function isEmpty(headers: RecordHeaders): boolean {
+  for (const _ in headers) return false;
+  return true;
+}
 
 function toPosition(r: RecordPosition): RecordPosition {
   return { topic: r.topic, partition: r.partition, offset: r.offset };

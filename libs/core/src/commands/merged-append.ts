@@ -25,7 +25,8 @@ interface Member {
  */
 export class MergedAppend {
   private readonly members: Member[] = [];
-  private readonly idempotencyKeys = new Set<string>();
+  /** Made on the first keyed member: most merged appends are one command without a key. */
+  private idempotencyKeys: Set<string> | undefined;
   private version: number;
   private state: string;
   private flushed = false;
@@ -52,7 +53,7 @@ export class MergedAppend {
   /** True if a unit can join: it staged nothing, or one stream on this aggregate chained to the state it got. */
   accepts(unit: UnitOfWork, idempotencyKey?: string): boolean {
     if (this.flushed || this.members.length >= MAX_MERGED_COMMANDS) return false;
-    if (idempotencyKey !== undefined && this.idempotencyKeys.has(idempotencyKey)) return false;
+    if (idempotencyKey !== undefined && this.idempotencyKeys?.has(idempotencyKey)) return false;
     const staged = unit.staged();
     if (staged.length === 0) return true;
     const [stream] = staged;
@@ -71,7 +72,7 @@ export class MergedAppend {
       this.version = stream.cachedState.version;
       this.state = stream.cachedState.state;
     }
-    if (idempotencyKey !== undefined) this.idempotencyKeys.add(idempotencyKey);
+    if (idempotencyKey !== undefined) (this.idempotencyKeys ??= new Set()).add(idempotencyKey);
     return new Promise((resolve, reject) => this.members.push({ unit, extras, resolve, reject }));
   }
 

@@ -1,7 +1,7 @@
 import { AsyncLocalStorage } from 'async_hooks';
-import { randomUUID } from 'crypto';
 import { RecordHeaders } from '../log/record';
 import type { UnitOfWork } from './unit-of-work';
+import { uuidV4 } from './uuid-v4';
 
 /**
  * The message (command or event) being handled right now, carried through async calls so that
@@ -29,7 +29,7 @@ export const MessageContexts = Object.freeze({
   /** A context for a new message caused by the current one (or a new correlation if there is none). */
   next(overrides: Partial<Omit<MessageContext, 'unitOfWork'>> = {}): MessageContext {
     const parent = storage.getStore();
-    const messageId = overrides.messageId ?? randomUUID();
+    const messageId = overrides.messageId ?? uuidV4();
     return {
       messageId,
       correlationId: overrides.correlationId ?? parent?.correlationId ?? messageId,
