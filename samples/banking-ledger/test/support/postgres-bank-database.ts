@@ -15,14 +15,14 @@ export interface PostgresBankDatabase {
 }
 
 /**
- * Creates `<prefix><random>`; the prefix is EVENTLINE_TEST_DATABASE_PREFIX (default `eventline_bank_`),
- * so that people sharing one server can tell (and clean up) their own databases.
+ * Creates `<prefix><random>`; the prefix is EVENTLINE_TEST_PG_PREFIX (default `eventline_bank_`; the
+ * same variable as test/projections' databases), so people sharing one server tell theirs apart.
  */
 export async function createPostgresBankDatabase(): Promise<PostgresBankDatabase> {
-  const prefix = process.env.EVENTLINE_TEST_DATABASE_PREFIX ?? 'eventline_bank_';
+  const prefix = process.env.EVENTLINE_TEST_PG_PREFIX ?? 'eventline_bank_';
   if (!/^[a-z_][a-z0-9_]*$/.test(prefix)) {
     throw new Error(
-      `EVENTLINE_TEST_DATABASE_PREFIX must be lower-case letters, digits and _, not "${prefix}".`,
+      `EVENTLINE_TEST_PG_PREFIX must be lower-case letters, digits and _, not "${prefix}".`,
     );
   }
   const name = `${prefix}${randomBytes(5).toString('hex')}`;
