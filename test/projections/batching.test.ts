@@ -6,17 +6,21 @@ import { caughtUp } from './read-model-store-contract';
 
 const PARTITIONS = 4;
 
-/** The real store, counting the read-model transactions (one per batch). */
+/** The real store, counting the read-model transactions (one per batch) and checkpoint reads. */
 function countingStore(
   store: ReadModelStore<EntityManager>,
-): ReadModelStore<EntityManager> & { count: number } {
+): ReadModelStore<EntityManager> & { count: number; reads: number } {
   const counting = {
     count: 0,
+    reads: 0,
     transaction: <T>(work: Parameters<ReadModelStore<EntityManager>['transaction']>[0]) => {
       counting.count += 1;
       return store.transaction(work) as Promise<T>;
     },
-    checkpoints: (projection: string) => store.checkpoints(projection),
+    checkpoints: (projection: string) => {
+      counting.reads += 1;
+      return store.checkpoints(projection);
+    },
   };
   return counting;
 }
@@ -116,5 +120,24 @@ describe('ProjectionRunner batching', () => {
     await runner.waitFor([record], 15_000);
     expect(new Set(fetched)).toEqual(new Set([record.partition]));
     expect(await f.readModel()).toEqual(fold([...events, new Deposited('acc-1', 3)]));
+  });
+
+  it('waitFor answers from memory for records this runner applied itself; others are read from the store', async () => {
+    const store = countingStore(await f.store());
+    const runner = await f.runner({ store });
+    await runner.start();
+    const records = await f.append([new Opened('a', 'Ann'), new Deposited('a', 5)], 1);
+    await runner.waitFor(records, 15_000);
+    const reads = store.reads;
+    await runner.waitFor(records, 15_000);
+    expect(store.reads).toBe(reads);
+
+    // A partition this runner never applied (nothing there reaches offset 1000): asked of the store.
+    await expect(runner.waitFor([{ ...records[0], partition: 3, offset: 1_000 }], 100)).rejects.toMatchObject(
+      {
+        code: 'PROJECTION_WAIT_TIMEOUT',
+      },
+    );
+    expect(store.reads).toBeGreaterThan(reads);
   });
 });

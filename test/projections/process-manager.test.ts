@@ -1,6 +1,8 @@
 /** A process manager (transfer saga) in a Nest app: ctx.dispatch with keys derived from the event; re-delivery acts once. */
 import 'reflect-metadata';
 import { rmSync } from 'node:fs';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { INestApplicationContext } from '@nestjs/common';
 import { CommandGateway, EVENT_LOG, EventHeaders, EventLog, Projections } from '@eventline/core';
 import { READ_MODEL_DATA_SOURCE } from '@eventline/typeorm';
@@ -28,12 +30,21 @@ describe('process managers: a transfer saga dispatching commands from a projecti
   const start = async (settings = {}): Promise<INestApplicationContext> =>
     (app = await startBank(dir, { projections: [Balances, TransferSaga], settings }));
 
+  /**
+   * Read on a connection of its own: the app's TypeORM SQLite connection is shared with the batch
+   * transactions, so a read there can see a step a crashing batch wrote and then rolls back.
+   */
   async function finished(transferId: string): Promise<TransferProgress> {
-    const progress = app!.get<DataSource>(READ_MODEL_DATA_SOURCE).getRepository(TransferProgress);
-    return until(async () => {
-      const row = await progress.findOneBy({ id: transferId });
-      return row && ['completed', 'failed'].includes(row.step) ? row : undefined;
-    });
+    const committed = new Database(join(dir, 'read.db'), { readonly: true });
+    try {
+      const read = committed.prepare('SELECT id, step, reason FROM transfer_progress WHERE id = ?');
+      return await until(async () => {
+        const row = read.get(transferId) as TransferProgress | undefined;
+        return row && ['completed', 'failed'].includes(row.step) ? row : undefined;
+      });
+    } finally {
+      committed.close();
+    }
   }
 
   async function settled(): Promise<Record<string, number>> {

@@ -3,10 +3,19 @@ import { ProjectionWaitTimeoutError } from './projection-errors';
 import { partitionId } from './projection-status';
 import { ReadModelStore } from './read-model-store';
 
+/** What the waiter learns from the runner of its process. */
+export interface LocalRunner {
+  /** True when this process's runner has itself committed a batch past the position (no store read needed). */
+  applied(position: RecordPosition): boolean;
+  /** A wait begins: a runner holding a batch back applies it now. */
+  waitBegins(): void;
+}
+
 /**
  * Read-your-writes: waits until a projection's committed checkpoints pass given positions.
- * Reads the store, not the runner's memory, so partitions applied by other members count too;
- * re-checks on local commits at once and every `pollMs` for commits elsewhere.
+ * Positions the local runner committed itself answer from memory; the others are read from the
+ * store, so partitions applied by other members count too. Re-checks on local commits at once and
+ * every `pollMs` for commits elsewhere.
  */
 export class CheckpointWaiter {
   private readonly listeners = new Set<() => void>();
@@ -17,9 +26,8 @@ export class CheckpointWaiter {
     private readonly store: ReadModelStore<unknown>,
     /** Only checkpoints of this version count: during a version-bump rebuild the old model does not answer. */
     private readonly version: number,
+    private readonly local: LocalRunner,
     private readonly pollMs = 25,
-    /** Called when a wait begins, so a runner holding a batch back can apply it now. */
-    private readonly waitBegins: () => void = () => undefined,
   ) {}
 
   /** Whether some caller of this process is waiting for positions right now. */
@@ -32,8 +40,9 @@ export class CheckpointWaiter {
   }
 
   async waitFor(positions: readonly RecordPosition[], timeoutMs: number): Promise<void> {
+    if (positions.every((p) => this.local.applied(p))) return;
     this.waits += 1;
-    this.waitBegins();
+    this.local.waitBegins();
     try {
       await this.poll(positions, timeoutMs);
     } finally {
@@ -44,7 +53,7 @@ export class CheckpointWaiter {
   private async poll(positions: readonly RecordPosition[], timeoutMs: number): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
-      const pending = await this.pending(positions);
+      const pending = await this.pending(positions.filter((p) => !this.local.applied(p)));
       if (pending.length === 0) return;
       const left = deadline - Date.now();
       if (left <= 0) throw new ProjectionWaitTimeoutError(this.projection, timeoutMs, pending);

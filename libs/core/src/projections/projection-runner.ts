@@ -52,6 +52,8 @@ export class ProjectionRunner<M = unknown> {
   /** When the last batch that did not fill batchSize committed (the linger counts from there). */
   private lastPartialBatch = Number.NEGATIVE_INFINITY;
   private lingering = false;
+  /** Next offset per partition as this runner's own batches committed it (checkpoints only move forward). */
+  private readonly committed = new Map<string, number>();
   private readonly handlers: BatchHandlers;
   private readonly poison: PoisonPolicy;
   private readonly clock: () => number;
@@ -64,15 +66,12 @@ export class ProjectionRunner<M = unknown> {
     this.store = options.store;
     this.serializer =
       options.serializer ?? new EventSerializer(new EventTypeRegistry(uniqueClasses(this.definition)));
-    this.waiter = new CheckpointWaiter(
-      this.definition.name,
-      this.store,
-      this.definition.version,
-      undefined,
-      () => {
+    this.waiter = new CheckpointWaiter(this.definition.name, this.store, this.definition.version, {
+      applied: (p) => (this.committed.get(partitionId(p)) ?? 0) > p.offset,
+      waitBegins: () => {
         if (this.lingering) this.wake?.();
       },
-    );
+    });
     this.assigned = new AssignedPartitions(this.log, this.store, this.definition.name);
     this.poison = this.definition.poison ?? options.poison ?? 'stop';
     this.clock = options.clock ?? Date.now;
@@ -202,6 +201,8 @@ export class ProjectionRunner<M = unknown> {
           const handlers = { ...this.handlers, ...(parking ? { parking } : {}) };
           const next = await this.store.transaction((tx) => applyBatchInTransaction(tx, handlers, batch));
           this.assigned.advance(next);
+          for (const [id, offset] of next)
+            this.committed.set(id, Math.max(offset, this.committed.get(id) ?? 0));
           const fetched = batch.reduce((n, part) => n + part.records.length, 0);
           this.lastPartialBatch = fetched < batchSize ? performance.now() : Number.NEGATIVE_INFINITY;
           if (parking && parking.parked.length > 0) {
