@@ -4,6 +4,9 @@ import { Client } from 'pg';
 export const PG_ADMIN_URL =
   process.env.EVENTLINE_BENCH_PG_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
 
+/** What the scenarios' database names start with (EVENTLINE_BENCH_PG_PREFIX keeps runs of several people on one server apart). */
+export const PG_DATABASE_PREFIX = process.env.EVENTLINE_BENCH_PG_PREFIX ?? 'eventline_bench_';
+
 export async function postgresAvailable(): Promise<boolean> {
   const client = new Client({ connectionString: PG_ADMIN_URL, connectionTimeoutMillis: 2_000 });
   try {

@@ -16,6 +16,8 @@ export interface DriverJob {
   readonly pgUrl?: string;
   /** Eventline only: false = no projection runner, the write path alone (the diagnostic row). */
   readonly projection?: boolean;
+  /** Eventline only: every command also waits until its events are in the read model (waitFor), as an inline projection does. */
+  readonly readYourWrites?: boolean;
 }
 
 export interface DriverResult {

@@ -5,7 +5,7 @@ import { formatCount, formatStats, summarize } from '../stats';
 import { BenchSize, ResultRow, Scenario, ScenarioContext, ScenarioResult, Stats } from '../types';
 import { childResult, REPO, startChild, typescriptArgs } from './peers-child';
 import { installPeers, PEERS_DIR, peersInstalled } from './peers-install';
-import { createDatabase, dropDatabase, postgresAvailable } from './peers-postgres';
+import { createDatabase, dropDatabase, PG_DATABASE_PREFIX, postgresAvailable } from './peers-postgres';
 import { DriverJob, DriverResult, PeerBackend } from './peers-protocol';
 import { LedgerWorkload, makeLedgerWorkload, WorkloadShape } from './peers-workload';
 
@@ -29,14 +29,17 @@ interface SystemSpec {
   readonly peer: boolean;
   /** false: Eventline's write path alone, no projection (a diagnostic row, not a comparison). */
   readonly projection?: false;
+  /** Eventline: each command also waits for its read model, the guarantee an inline projection gives (diagnostic row). */
+  readonly readYourWrites?: true;
   readonly command: (job: string) => { args: string[]; cwd: string };
 }
 
-const eventline = (backend: PeerBackend, projection?: false): SystemSpec => ({
+const eventline = (backend: PeerBackend, mode?: 'write-only' | 'read-your-writes'): SystemSpec => ({
   system: 'eventline',
   backend,
   peer: false,
-  ...(projection === false ? { projection } : {}),
+  ...(mode === 'write-only' ? { projection: false as const } : {}),
+  ...(mode === 'read-your-writes' ? { readYourWrites: true as const } : {}),
   command: (job) => ({
     args: typescriptArgs(path.join(__dirname, 'peers-eventline-driver.ts'), job),
     cwd: REPO,
@@ -52,7 +55,8 @@ const peer = (system: 'emmett' | 'ocoda', backend: PeerBackend, script: string):
 
 const ALL_SYSTEMS: readonly SystemSpec[] = [
   eventline('sqlite'),
-  eventline('sqlite', false),
+  eventline('sqlite', 'write-only'),
+  eventline('sqlite', 'read-your-writes'),
   peer('emmett', 'sqlite', 'emmett-sqlite.cjs'),
   eventline('postgresql'),
   peer('emmett', 'postgresql', 'emmett-postgresql.cjs'),
@@ -67,7 +71,8 @@ function signed(n: number): string {
 }
 
 function idOf(spec: SystemSpec): string {
-  return `${spec.system}${spec.projection === false ? '-write-only' : ''}/${spec.backend}`;
+  const mode = spec.projection === false ? '-write-only' : spec.readYourWrites ? '-read-your-writes' : '';
+  return `${spec.system}${mode}/${spec.backend}`;
 }
 
 function runDriver(spec: SystemSpec, jobFile: string): Promise<DriverResult> {
@@ -102,12 +107,13 @@ async function runOnce(
   workload: LedgerWorkload,
 ): Promise<DriverResult> {
   const dir = fs.mkdtempSync(path.join(context.tmpDir, `${spec.system}-${spec.backend}-`));
-  const database = `eventline_bench_${process.pid}_${++databaseCounter}`;
+  const database = `${PG_DATABASE_PREFIX}${process.pid}_${++databaseCounter}`;
   const job: DriverJob = {
     workloadFile,
     backend: spec.backend,
     dir,
     ...(spec.projection === false ? { projection: false } : {}),
+    ...(spec.readYourWrites ? { readYourWrites: true } : {}),
     ...(spec.backend === 'postgresql' ? { pgUrl: await createDatabase(database) } : {}),
   };
   const jobFile = path.join(dir, 'job.json');
@@ -179,7 +185,8 @@ async function run(context: ScenarioContext): Promise<ScenarioResult> {
   for (const spec of systems) {
     const runs = results.get(spec)!;
     const baseline = systems.find(
-      (s) => s.system === 'eventline' && s.projection !== false && s.backend === spec.backend,
+      (s) =>
+        s.system === 'eventline' && s.projection !== false && !s.readYourWrites && s.backend === spec.backend,
     );
     const metrics = {
       endToEndCommandsPerSec: endToEnd.get(spec)!,
@@ -207,14 +214,22 @@ async function run(context: ScenarioContext): Promise<ScenarioResult> {
       derived: { eventlineOverPeer: ratio },
     });
     table.push([
-      spec.projection === false ? 'eventline (write path only, no projection)' : spec.system,
+      spec.projection === false
+        ? 'eventline (write path only, no projection)'
+        : spec.readYourWrites
+          ? 'eventline (each command waits for its read model)'
+          : spec.system,
       spec.backend === 'sqlite' ? 'SQLite' : 'PostgreSQL',
       formatStats(metrics.endToEndCommandsPerSec),
       formatCount(metrics.acknowledgedCommandsPerSec.median),
       formatCount(metrics.projectedEventsPerSec.median),
       `${metrics.latencyP50Ms.median.toFixed(2)} / ${metrics.latencyP99Ms.median.toFixed(1)} / ${metrics.latencyP999Ms.median.toFixed(1)}`,
       `${metrics.rssMiB.median.toFixed(0)} (${signed(metrics.rssGrowthMiB.median)})`,
-      spec.peer ? `${ratio.toFixed(2)}×` : spec.projection === false ? 'diagnostic' : 'baseline',
+      spec.peer
+        ? `${ratio.toFixed(2)}×`
+        : spec.projection === false || spec.readYourWrites
+          ? 'diagnostic'
+          : 'baseline',
     ]);
   }
 
@@ -222,6 +237,7 @@ async function run(context: ScenarioContext): Promise<ScenarioResult> {
   notes.push(
     `Workload: ${shape.accounts} accounts, keys Zipf(s=${workload.zipfExponent}), ${formatCount(shape.commands)} commands (45% deposits, 35% withdrawals, 20% transfers; ${workload.expected.rejected} rejected for insufficient funds) → ${formatCount(workload.expected.events)} events; ${shape.warmupCommands} untimed warm-up commands on other accounts first. The same commands in the same order for every system, one at a time (each awaited).`,
     "End to end = from the first timed command until the read model holds every event (inline projections: when the last command is acknowledged; Eventline: its asynchronous projection has caught up). Ratio = Eventline end-to-end commands/s ÷ the peer's, on the same backend. Every run is checked: accounts, sum of balances, events applied and rejections must equal the sequential fold.",
+    "What a command waits for differs, by design: a peer's acknowledgement includes its read-model update (inline projection, same transaction); Eventline's acknowledgement means the events are durable in the log, and its projection follows asynchronously (batches gather appends for up to batchLingerMs = 5 ms). The row 'each command waits for its read model' gives Eventline the peers' guarantee: every command also awaits ProjectionRunner.waitFor on its own positions (no linger while someone waits). Durability: the logs run synchronous=FULL everywhere; Emmett's read model commits with its append (FULL), Eventline's SQLite read model commits with synchronous=NORMAL (read back in the facts) — after a power loss it may lose its last transactions, checkpoint included, and the runner re-applies them from the log: nothing acknowledged is lost, the effect stays exactly-once.",
     `${repetitions} repetition(s), each system a fresh child process and fresh database; median (min–max). Latency = per command, from call to acknowledgement. RSS at the end of the run, and its growth over the driver's RSS once its modules were loaded (Eventline's floor includes ts-node's TypeScript compiler, about 50 MiB that a compiled application does not carry — compare growth, not the absolute).`,
     'Eventline: CommandPipeline (class-validator, unit of work, one atomic append with expected versions, snapshot every 100 events) on the embedded SQLite log (WAL, synchronous=FULL), ProjectionRunner into a TypeORM read model (SQLite file, or PostgreSQL in the PostgreSQL rows — its log stays on SQLite). A transfer is one command appending to both accounts atomically.',
     'Emmett: CommandHandler (reads the whole stream per command, no snapshots) + inline raw-SQL projection in the append transaction; SQLite on one shared node-sqlite3 connection, WAL, synchronous read back in the facts. A transfer is two commands.',
