@@ -1,7 +1,7 @@
 import { Consumer, FetchIsolationLevels, ListOffsetTimestamps } from '@platformatic/kafka';
 import { OffsetOutOfRangeError } from '@eventline/core';
 import { hasKafkaError, toEventlineError } from './kafka-errors';
-import { rawFetch } from './raw-fetch';
+import { rawFetch, RawFetchResponse } from './raw-fetch';
 import { DecodedChunk, decodeCommitted } from './record-batch-decoder';
 import { KafkaLogRecord } from './record-codec';
 
@@ -12,6 +12,15 @@ export interface Chunk extends DecodedChunk {
 
 /** A fetch sized from `maxRecords` asks for at least this much: one round trip still brings a few batches. */
 const MIN_SIZED_FETCH = 64 << 10;
+
+/**
+ * Answers that resolve themselves within moments: the partition's leadership is not (yet) where
+ * the metadata says — a topic created a moment ago (its leader is named before it serves), a
+ * leader moving or a broker restarting. Retried on fresh metadata for about a second.
+ */
+const LEADERSHIP_MOVING = ['NOT_LEADER_OR_FOLLOWER', 'LEADER_NOT_AVAILABLE', 'UNKNOWN_LEADER_EPOCH', 'FENCED_LEADER_EPOCH'];
+const LEADERSHIP_RETRIES = 20;
+const LEADERSHIP_RETRY_MS = 50;
 
 export interface FetchLimits {
   readonly maxWaitMs: number;
@@ -56,36 +65,15 @@ export class PartitionReader {
   async fetchChunk(topic: string, partition: number, offset: number, limits: FetchLimits, consumer = this.consumer): Promise<Chunk> {
     const maxBytes = this.fetchBytes(topic, limits);
     let response;
-    try {
-      // Inside the try: a broker outage while refreshing metadata is BACKEND_UNAVAILABLE too.
-      const metadata = await consumer.metadata({ topics: [topic] });
-      const info = metadata.topics.get(topic)!;
-      // The low-level Fetch, not Consumer.fetch: the client's own read_committed filter keeps one
-      // aborted range per producer id, and every writer of the write lease shares one producer id
-      // (only the epoch changes), so it dropped committed records between aborted transactions.
-      const connection = await consumer.connections.get(metadata.brokers.get(info.partitions[partition].leader)!);
-      response = await rawFetch.async(
-        connection,
-        limits.maxWaitMs,
-        1,
-        maxBytes,
-        FetchIsolationLevels.READ_COMMITTED,
-        0,
-        -1, // no fetch session: a one-off full fetch
-        [
-          {
-            topicId: info.id,
-            partitions: [
-              { partition, fetchOffset: BigInt(offset), partitionMaxBytes: maxBytes, currentLeaderEpoch: -1, lastFetchedEpoch: -1 },
-            ],
-          },
-        ],
-        [],
-        '',
-      );
-    } catch (error) {
-      if (hasKafkaError(error, 'OFFSET_OUT_OF_RANGE')) return this.outOfRange(topic, partition, offset, limits, consumer);
-      throw toEventlineError(error, `read ${topic}/${partition}`);
+    for (let attempt = 0; ; attempt++) {
+      try {
+        response = await this.fetchOnce(topic, partition, offset, limits.maxWaitMs, maxBytes, consumer, attempt > 0);
+        break;
+      } catch (error) {
+        if (hasKafkaError(error, 'OFFSET_OUT_OF_RANGE')) return this.outOfRange(topic, partition, offset, limits, consumer);
+        if (!hasKafkaError(error, ...LEADERSHIP_MOVING) || attempt >= LEADERSHIP_RETRIES) throw toEventlineError(error, `read ${topic}/${partition}`);
+        await new Promise((resolve) => setTimeout(resolve, LEADERSHIP_RETRY_MS));
+      }
     }
     const answer = response.responses[0]?.partitions[0];
     if (!answer) return { records: [], next: offset, bytesPerOffset: 0, lastStable: offset };
@@ -99,6 +87,42 @@ export class PartitionReader {
     if (chunk.bytesPerOffset > 0) this.bytesPerOffset.set(topic, chunk.bytesPerOffset);
     const lastStable = Number(answer.lastStableOffset >= 0n ? answer.lastStableOffset : answer.highWatermark);
     return { ...chunk, lastStable };
+  }
+
+  /** One Fetch of one partition from its leader as the (optionally refreshed) metadata names it. */
+  private async fetchOnce(
+    topic: string,
+    partition: number,
+    offset: number,
+    maxWaitMs: number,
+    maxBytes: number,
+    consumer: Consumer,
+    freshMetadata: boolean,
+  ): Promise<RawFetchResponse> {
+    // Metadata inside the caller's try too: an outage while refreshing it is BACKEND_UNAVAILABLE.
+    const metadata = await consumer.metadata({ topics: [topic], forceUpdate: freshMetadata });
+    const info = metadata.topics.get(topic)!;
+    // The low-level Fetch, not Consumer.fetch: the client's own read_committed filter keeps one
+    // aborted range per producer id, and every writer of the write lease shares one producer id
+    // (only the epoch changes), so it dropped committed records between aborted transactions.
+    const connection = await consumer.connections.get(metadata.brokers.get(info.partitions[partition].leader)!);
+    return rawFetch.async(
+      connection,
+      maxWaitMs,
+      1,
+      maxBytes,
+      FetchIsolationLevels.READ_COMMITTED,
+      0,
+      -1, // no fetch session: a one-off full fetch
+      [
+        {
+          topicId: info.id,
+          partitions: [{ partition, fetchOffset: BigInt(offset), partitionMaxBytes: maxBytes, currentLeaderEpoch: -1, lastFetchedEpoch: -1 }],
+        },
+      ],
+      [],
+      '',
+    );
   }
 
   /**
