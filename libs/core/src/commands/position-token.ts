@@ -9,6 +9,7 @@ import { RecordPosition } from '../log/record';
  * encodePositionToken([{ topic: 'account.events', partition: 3, offset: 41 }]) // 'account.events:3@41'
  */
 export function encodePositionToken(positions: readonly RecordPosition[]): string {
+  if (positions.length === 1) return format(positions[0]); // the usual command: one event, no Map or sort
   const highest = new Map<string, RecordPosition>();
   for (const p of positions) {
     const id = `${p.topic}:${p.partition}`;
@@ -17,8 +18,12 @@ export function encodePositionToken(positions: readonly RecordPosition[]): strin
   }
   return [...highest.values()]
     .sort((a, b) => (a.topic < b.topic ? -1 : a.topic > b.topic ? 1 : a.partition - b.partition))
-    .map((p) => `${p.topic}:${p.partition}@${p.offset}`)
+    .map(format)
     .join(',');
+}
+
+function format(p: RecordPosition): string {
+  return `${p.topic}:${p.partition}@${p.offset}`;
 }
 
 const PART = /^([a-zA-Z0-9._-]+):(\d+)@(\d+)$/;
