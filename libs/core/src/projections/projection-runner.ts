@@ -10,7 +10,7 @@ import { applyBatchInTransaction, BatchHandlers } from './projection-batch';
 import { AssignedPartitions } from './assigned-partitions';
 import { mirrorToDeadLetterTopic } from './dead-letter-topic';
 import { PoisonPolicy, positionId } from './parked-event';
-import { DefinitionError } from '../errors';
+import { DefinitionError, UnavailableError } from '../errors';
 import { ProjectionDefinition, projectionDefinitionOf } from './projection-definition';
 import { ProjectionRunnerOptions } from './projection-runner-options';
 import { partitionId, ProjectionState, ProjectionStatus } from './projection-status';
@@ -175,6 +175,7 @@ export class ProjectionRunner<M = unknown> {
 
   private async run(): Promise<void> {
     let failures = 0;
+    let outages = 0;
     while (this.state === 'running') {
       try {
         const linger = this.lingerLeft();
@@ -216,8 +217,19 @@ export class ProjectionRunner<M = unknown> {
           await new Promise((resolve) => setImmediate(resolve));
         }
         failures = 0;
+        outages = 0;
       } catch (error) {
         this.lastError = error as Error;
+        if (isOutage(error)) {
+          // The log is down (also under a handler: a process manager's command during the outage):
+          // it comes back by itself and no record is to blame, so wait (capped backoff, lastError in
+          // status) without counting toward maxRetries, and without parking anything.
+          outages += 1;
+          await this.sleep(
+            Math.min(5_000, (this.options.retryDelayMs ?? 200) * 2 ** Math.min(outages - 1, 5)),
+          );
+          continue;
+        }
         failures += 1;
         // A version mismatch or deleted history does not heal by retrying; a failing handler might (a lock, a restart).
         const hopeless =
@@ -284,6 +296,12 @@ export class ProjectionRunner<M = unknown> {
     this.state = 'failed';
     this.membership.stopHeartbeats();
   }
+}
+
+/** A backend outage (UnavailableError), also as the cause of a handler's failure. */
+function isOutage(error: unknown): boolean {
+  const cause = error instanceof ProjectionHandlerError ? error.cause : error;
+  return cause instanceof UnavailableError;
 }
 
 function uniqueClasses(definition: ProjectionDefinition): EventClass[] {
