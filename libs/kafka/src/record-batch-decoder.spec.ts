@@ -219,4 +219,27 @@ describe('decodeCommitted', () => {
     expect(Object.keys(withId)).not.toContain('txnId');
     expect(withId).toEqual(plain);
   });
+
+  it('refuses a batch it cannot decompress with UNSUPPORTED_RECORD_BATCH, naming where and what', () => {
+    const { data } = build([
+      {
+        kind: 'data',
+        producer: 0,
+        transactional: false,
+        gzip: true,
+        gap: 0,
+        records: [{ key: 'a', value: Buffer.from('1'), headers: {}, keyVersion: 1, timestampDelta: 0 }],
+      },
+    ]);
+    for (const codec of [4, 6]) {
+      const bad = Buffer.from(data);
+      bad.writeInt16BE((bad.readInt16BE(21) & ~0x07) | codec, 21); // zstd (gzip bytes inside), then no such codec
+      expect(() => decodeCommitted(bad, [], { topic: 't', partition: 3, fromOffset: 0 })).toThrow(
+        expect.objectContaining({
+          code: 'UNSUPPORTED_RECORD_BATCH',
+          details: expect.objectContaining({ topic: 't', partition: 3, offset: 0 }),
+        }),
+      );
+    }
+  });
 });
