@@ -14,6 +14,7 @@ import {
   ReadOptions,
   TopicDescription,
   TopicSpec,
+  UnavailableError,
   ValidationError,
 } from '@eventline/core';
 import { Admin, Consumer } from '@platformatic/kafka';
@@ -68,6 +69,9 @@ const DEFAULT_READ = { maxRecords: 500, maxBytes: 1 << 20, maxWaitMs: 0 };
 export class KafkaEventLog implements EventLog {
   private readonly partitioner = new Partitioner();
   private readonly longPollers: Consumer[] = [];
+  /** Long pollers with a fetch in flight: close() must close them too, or their sockets keep the process alive. */
+  private readonly polling = new Set<Consumer>();
+  private closed = false;
 
   private constructor(
     private readonly brokers: string[],
@@ -247,23 +251,32 @@ export class KafkaEventLog implements EventLog {
   }
 
   async close(): Promise<void> {
+    this.closed = true;
     await this.groups.close();
     await this.lease.close();
-    await Promise.all([...this.longPollers, this.consumer].map((c) => Promise.resolve(c.close(true)).catch(() => undefined)));
+    await Promise.all([...this.longPollers, ...this.polling, this.consumer].map(closeQuietly));
     await this.admin.close().catch(() => undefined);
   }
 
   /** A long poll blocks its connection, so it gets a client of its own (pooled), not the shared one. */
   private async longPoll(topic: string, partition: number, offset: number, limits: FetchLimits): Promise<LogRecord[]> {
+    if (this.closed) throw new UnavailableError('The Kafka event log is closed.');
     const consumer =
       this.longPollers.pop() ??
       new Consumer({ clientId: this.clientId, bootstrapBrokers: this.brokers, groupId: `${this.clientId}-reader` });
+    this.polling.add(consumer);
     try {
       return await this.reader.fetch(topic, partition, offset, limits, consumer);
     } finally {
-      this.longPollers.push(consumer);
+      this.polling.delete(consumer);
+      if (this.closed) await closeQuietly(consumer);
+      else this.longPollers.push(consumer);
     }
   }
+}
+
+function closeQuietly(consumer: Consumer): Promise<void> {
+  return Promise.resolve(consumer.close(true)).catch(() => undefined);
 }
 
 function limit(records: LogRecord[], maxRecords: number, maxBytes: number): LogRecord[] {
