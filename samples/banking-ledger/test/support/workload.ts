@@ -1,4 +1,4 @@
-import { Reply } from './ledger-client';
+import { LedgerClient, Reply } from './ledger-client';
 
 /** One request of a generated workload, with the idempotency key it is (re)sent with. */
 export interface Operation {
@@ -100,4 +100,22 @@ export async function pool<T>(
     while (next < items.length) await work(items[next++]);
   };
   await Promise.all(Array.from({ length: concurrency }, worker));
+}
+
+/**
+ * Sends `op` with its idempotency key until the service answers it (anything but 5xx), as a client
+ * retries while a backend is unavailable; the key makes every retry safe.
+ */
+export async function sendUntilAnswered(
+  client: LedgerClient,
+  op: Operation,
+  timeoutMs = 60_000,
+): Promise<Reply> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const reply = await client.send('POST', op.path, op.body, { 'Idempotency-Key': op.key });
+    if (reply.status < 500) return reply;
+    if (Date.now() > deadline) throw new Error(`${op.key} still fails: ${JSON.stringify(reply.body)}`);
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
 }
