@@ -1,6 +1,7 @@
-import { compressionsAlgorithmsByBitmask } from '@platformatic/kafka';
 import { ValidationError } from '@eventline/core';
+import { decompressRecords } from './batch-compression';
 import { KafkaLogRecord, KEY_VERSION_HEADER, TXN_HEADER } from './record-codec';
+import { readInt64, RecordCursor } from './record-cursor';
 
 /**
  * Decodes the record batches (format v2, magic 2) of one partition's Fetch answer straight into
@@ -114,7 +115,7 @@ export function decodeCommitted(
         (attributes & COMPRESSION) === 0
           ? decodeRecords(data, start + BATCH_HEADER, batch, records)
           : decodeRecords(
-              decompress(data, start + BATCH_HEADER, end, attributes & COMPRESSION, batch),
+              decompressRecords(data, start + BATCH_HEADER, end, attributes & COMPRESSION, batch),
               0,
               batch,
               records,
@@ -145,7 +146,7 @@ interface BatchContext {
 
 /** Appends the batch's records at or after `fromOffset` to `out`; true when `room` cut the batch short. */
 function decodeRecords(data: Buffer, position: number, batch: BatchContext, out: KafkaLogRecord[]): boolean {
-  const cursor = new Cursor(data, position);
+  const cursor = new RecordCursor(data, position);
   let taken = 0;
   for (let i = 0; i < batch.count; i++) {
     const length = cursor.varint();
@@ -201,43 +202,6 @@ function decodeRecords(data: Buffer, position: number, batch: BatchContext, out:
   return false;
 }
 
-/** Varints of the record format (zigzag), read straight from one contiguous buffer. */
-class Cursor {
-  constructor(
-    private readonly data: Buffer,
-    public position: number,
-  ) {}
-
-  varint(): number {
-    let raw = 0;
-    let shift = 0;
-    let byte: number;
-    do {
-      byte = this.data[this.position++];
-      raw |= (byte & 0x7f) << shift;
-      shift += 7;
-    } while (byte & 0x80 && shift < 35);
-    return (raw >>> 1) ^ -(raw & 1);
-  }
-
-  /** A varlong as a number: exact up to 2^53, plenty for timestamp deltas. */
-  varlong(): number {
-    let raw = 0;
-    let scale = 1;
-    let byte: number;
-    do {
-      byte = this.data[this.position++];
-      raw += (byte & 0x7f) * scale;
-      scale *= 128;
-    } while (byte & 0x80 && scale <= 2 ** 63);
-    return raw % 2 === 0 ? raw / 2 : -(raw + 1) / 2;
-  }
-}
-
-function readInt64(data: Buffer, position: number): number {
-  return data.readInt32BE(position) * 2 ** 32 + data.readUInt32BE(position + 4);
-}
-
 function sameBytes(data: Buffer, start: number, length: number, expected: Buffer): boolean {
   if (length !== expected.length) return false;
   for (let i = 0; i < length; i++) if (data[start + i] !== expected[i]) return false;
@@ -254,29 +218,4 @@ function parseDecimal(data: Buffer, start: number, end: number): number {
     n = n * 10 + digit;
   }
   return n;
-}
-
-const CODECS = ['none', 'gzip', 'snappy', 'lz4', 'zstd'];
-
-/**
- * The client's codecs. Known gaps (Node 20, client 1.35): zstd needs a Node with zlib zstd, and
- * snappy as Kafka's Java producer frames it (xerial) fails — gzip and lz4 read fine.
- */
-function decompress(data: Buffer, start: number, end: number, codec: number, batch: BatchContext): Buffer {
-  const algorithm = compressionsAlgorithmsByBitmask[codec];
-  try {
-    if (!algorithm) throw new Error('unknown codec');
-    return algorithm.decompressSync(data.subarray(start, end));
-  } catch (error) {
-    throw new ValidationError(
-      `Cannot read the record batch at ${batch.topic}/${batch.partition}@${batch.baseOffset}: its ${CODECS[codec] ?? `codec ${codec}`} compression failed to decompress here (${error instanceof Error ? error.message : String(error)}). Have producers of this topic use gzip, lz4 or no compression.`,
-      {
-        topic: batch.topic,
-        partition: batch.partition,
-        offset: batch.baseOffset,
-        compression: CODECS[codec] ?? codec,
-      },
-      'UNSUPPORTED_RECORD_BATCH',
-    );
-  }
 }
