@@ -22,28 +22,41 @@ const VALUE_SIZE = 100;
 const BATCH = 1000;
 const RECORDS: Record<BenchSize, number> = { tiny: 2_000, quick: 20_000, full: 200_000 };
 
-async function eventlineAppend(brokers: string, topic: string, records: number): Promise<number> {
+/** Records per second, and this process's CPU time per record (µs): the figure the machine's load does not move much. */
+interface Measured {
+  readonly rate: number;
+  readonly cpuUsPerRecord: number;
+}
+
+function measured(records: number, start: bigint, cpu: NodeJS.CpuUsage): Measured {
+  const used = process.cpuUsage(cpu);
+  return { rate: records / (Number(process.hrtime.bigint() - start) / 1e9), cpuUsPerRecord: (used.user + used.system) / records };
+}
+
+async function eventlineAppend(brokers: string, topic: string, records: number): Promise<Measured> {
   const log = await KafkaEventLog.open({ brokers, transactionalId: `eventline-bench-${process.pid}` });
   try {
     await log.createTopics([{ name: topic, partitions: PARTITIONS }]);
     const value = Buffer.alloc(VALUE_SIZE, 7);
     const start = process.hrtime.bigint();
+    const cpu = process.cpuUsage();
     for (let i = 0; i < records; i += BATCH) {
       const n = Math.min(BATCH, records - i);
       await log.append({
         records: Array.from({ length: n }, (_, j) => ({ topic, key: `entity-${(i + j) % DISTINCT_KEYS}`, value })),
       });
     }
-    return records / (Number(process.hrtime.bigint() - start) / 1e9);
+    return measured(records, start, cpu);
   } finally {
     await log.close();
   }
 }
 
-async function eventlineReplay(brokers: string, topic: string, records: number): Promise<number> {
+async function eventlineReplay(brokers: string, topic: string, records: number): Promise<Measured> {
   const log = await KafkaEventLog.open({ brokers, transactionalId: `eventline-bench-${process.pid}` });
   try {
     const start = process.hrtime.bigint();
+    const cpu = process.cpuUsage();
     let read = 0;
     for (const { partition, beginOffset, endOffset } of await log.offsets(topic)) {
       let offset = beginOffset;
@@ -55,7 +68,7 @@ async function eventlineReplay(brokers: string, topic: string, records: number):
       }
     }
     if (read !== records) throw new Error(`replay read ${read} records, expected ${records}`);
-    return records / (Number(process.hrtime.bigint() - start) / 1e9);
+    return measured(records, start, cpu);
   } finally {
     await log.close();
   }
@@ -93,6 +106,7 @@ async function run(context: ScenarioContext): Promise<ScenarioResult> {
   const records = RECORDS[context.size];
   const broker = acquireBroker((m) => context.progress(m));
   const samples = { append: [] as number[], replay: [] as number[], produce: [] as number[], consume: [] as number[], consumeSame: [] as number[] };
+  const cpu = { append: [] as number[], replay: [] as number[] };
   const readCommitted = path.join(context.tmpDir, 'read-committed.properties');
   writeFileSync(readCommitted, 'isolation.level=read_committed\n');
   try {
@@ -109,10 +123,12 @@ async function run(context: ScenarioContext): Promise<ScenarioResult> {
       const produce = javaProduce(broker.brokers, javaTopic, records);
       const consume = javaConsume(broker.brokers, javaTopic, records);
       const consumeSame = javaConsume(broker.brokers, eventlineTopic, records, readCommitted);
-      context.progress(`kafka · ${warm ? 'warm-up' : `rep ${i - context.warmups + 1}`} · append ${formatCount(append)}/s, replay ${formatCount(replay)}/s, java produce ${formatCount(produce)}/s, consume ${formatCount(consume)}/s, consume Eventline's topic ${formatCount(consumeSame)}/s`);
+      context.progress(`kafka · ${warm ? 'warm-up' : `rep ${i - context.warmups + 1}`} · append ${formatCount(append.rate)}/s, replay ${formatCount(replay.rate)}/s, java produce ${formatCount(produce)}/s, consume ${formatCount(consume)}/s, consume Eventline's topic ${formatCount(consumeSame)}/s`);
       if (warm) continue;
-      samples.append.push(append);
-      samples.replay.push(replay);
+      samples.append.push(append.rate);
+      samples.replay.push(replay.rate);
+      cpu.append.push(append.cpuUsPerRecord);
+      cpu.replay.push(replay.cpuUsPerRecord);
       samples.produce.push(produce);
       samples.consume.push(consume);
       samples.consumeSame.push(consumeSame);
@@ -121,21 +137,23 @@ async function run(context: ScenarioContext): Promise<ScenarioResult> {
     broker.release();
   }
   const stats = Object.fromEntries(Object.entries(samples).map(([k, v]) => [k, summarize(v, 'records/s')])) as Record<keyof typeof samples, ReturnType<typeof summarize>>;
+  const cpuStats = { append: summarize(cpu.append, 'CPU µs/record'), replay: summarize(cpu.replay, 'CPU µs/record') };
   const rows: ResultRow[] = [
-    { id: 'kafka/append/100B/batch-1000', params: { records, batch: BATCH, valueSize: VALUE_SIZE }, metrics: { 'eventline.recordsPerSec': stats.append, 'java.recordsPerSec': stats.produce }, derived: { ratio: stats.append.median / stats.produce.median } },
-    { id: 'kafka/replay/100B', params: { records, valueSize: VALUE_SIZE }, metrics: { 'eventline.recordsPerSec': stats.replay, 'java.recordsPerSec': stats.consume }, derived: { ratio: stats.replay.median / stats.consume.median } },
-    { id: 'kafka/replay/100B/same-topic-read-committed', params: { records, valueSize: VALUE_SIZE }, metrics: { 'eventline.recordsPerSec': stats.replay, 'java.recordsPerSec': stats.consumeSame }, derived: { ratio: stats.replay.median / stats.consumeSame.median } },
+    { id: 'kafka/append/100B/batch-1000', params: { records, batch: BATCH, valueSize: VALUE_SIZE }, metrics: { 'eventline.recordsPerSec': stats.append, 'eventline.cpuMicrosPerRecord': cpuStats.append, 'java.recordsPerSec': stats.produce }, derived: { ratio: stats.append.median / stats.produce.median } },
+    { id: 'kafka/replay/100B', params: { records, valueSize: VALUE_SIZE }, metrics: { 'eventline.recordsPerSec': stats.replay, 'eventline.cpuMicrosPerRecord': cpuStats.replay, 'java.recordsPerSec': stats.consume }, derived: { ratio: stats.replay.median / stats.consume.median } },
+    { id: 'kafka/replay/100B/same-topic-read-committed', params: { records, valueSize: VALUE_SIZE }, metrics: { 'eventline.recordsPerSec': stats.replay, 'eventline.cpuMicrosPerRecord': cpuStats.replay, 'java.recordsPerSec': stats.consumeSame }, derived: { ratio: stats.replay.median / stats.consumeSame.median } },
   ];
+  const micros = (n: number): string => n.toFixed(n < 10 ? 2 : 1);
   return {
     scenario: 'kafka',
     title: 'Kafka engine vs Kafka ProducerPerformance / ConsumerPerformance (same broker)',
     rows,
     table: {
-      headers: ['Op', 'Records', 'Eventline rec/s median (min–max)', 'Java tool rec/s median (min–max)', 'Eventline/Java'],
+      headers: ['Op', 'Records', 'Eventline rec/s median (min–max)', 'Eventline CPU µs/record', 'Java tool rec/s median (min–max)', 'Eventline/Java'],
       rows: [
-        ['append, 1000 per append', formatCount(records), formatStats(stats.append), formatStats(stats.produce), rows[0].derived.ratio.toFixed(2)],
-        ['replay (read whole topic) vs ConsumerPerformance on its own topic', formatCount(records), formatStats(stats.replay), formatStats(stats.consume), rows[1].derived.ratio.toFixed(2)],
-        ['replay vs ConsumerPerformance on the same Eventline topic, read_committed', formatCount(records), formatStats(stats.replay), formatStats(stats.consumeSame), rows[2].derived.ratio.toFixed(2)],
+        ['append, 1000 per append', formatCount(records), formatStats(stats.append), formatStats(cpuStats.append, micros), formatStats(stats.produce), rows[0].derived.ratio.toFixed(2)],
+        ['replay (read whole topic) vs ConsumerPerformance on its own topic', formatCount(records), formatStats(stats.replay), formatStats(cpuStats.replay, micros), formatStats(stats.consume), rows[1].derived.ratio.toFixed(2)],
+        ['replay vs ConsumerPerformance on the same Eventline topic, read_committed', formatCount(records), formatStats(stats.replay), formatStats(cpuStats.replay, micros), formatStats(stats.consumeSame), rows[2].derived.ratio.toFixed(2)],
       ],
     },
     notes: [
@@ -144,6 +162,7 @@ async function run(context: ScenarioContext): Promise<ScenarioResult> {
       'Java produce: ProducerPerformance with acks=all, enable.idempotence=true, linger.ms=5, no transactions, its own batching; rate as it reports (JVM start-up excluded).',
       'Eventline replay: KafkaEventLog.read() partition by partition (one partition per Fetch, up to 4 MiB), read_committed, 10 000 records per call, one call awaited after the other; includes decoding each record into a LogRecord (key as a string, headers, key version; the value stays bytes, no event deserialisation) and ListOffsets; no CRC check.',
       'Java consume: ConsumerPerformance fetch.nMsg.sec (group join excluded), defaults otherwise: all 8 partitions per Fetch (1 MiB each), next fetch pipelined, CRC checked, key/value/headers as bytes (no deserialiser), a fresh JVM per run (JIT warm-up counted). First on the topic ProducerPerformance wrote (no keys or headers, no transactions, read_uncommitted), then on the topic Eventline wrote and replayed, with isolation.level=read_committed — the same records and bytes as the Eventline replay.',
+      'Eventline CPU µs/record: user + system CPU time of the bench process during the timed part, per record (the broker and the Java tools run in other processes); less moved by the machine\'s load than records/s.',
       'A benchmark, not a test: nothing here asserts timings. Target (issue): Eventline ≥ 50% of the Java tools.',
     ],
     facts: { partitions: PARTITIONS, distinctKeys: DISTINCT_KEYS, valueSize: VALUE_SIZE, batch: BATCH, records, brokers: broker.brokers },
