@@ -10,7 +10,7 @@ import { MessageContext, MessageContexts } from '../messaging/message-context';
 import { UnitOfWork } from '../messaging/unit-of-work';
 import { CommandOptions, commandOptionsOf } from './command-options';
 import { concurrencyRetriesOf } from './concurrency-retries.decorator';
-import { CommandReceipt, storeCommandReceipt } from './command-receipt';
+import { CommandReceipt } from './command-receipt';
 import { DEFAULT_VALIDATOR_OPTIONS, validateCommand } from './command-validator';
 import { IdempotencyStore, StoredOutcome } from './idempotency-store';
 import { payloadHash } from './payload-hash';
@@ -139,7 +139,6 @@ export class CommandPipeline {
       streams: written.writes,
       replayed: false,
     };
-    storeCommandReceipt(command, receipt);
     return { receipt };
   }
 
@@ -279,7 +278,6 @@ export class CommandPipeline {
       streams: outcome.streams,
       replayed: true,
     };
-    storeCommandReceipt(command, receipt);
     return receipt;
   }
 }

@@ -20,7 +20,11 @@ export function storeCommandReceipt(command: object, receipt: CommandReceipt): v
   receipts.set(command, receipt);
 }
 
-/** The receipt of the last execution of this command instance through the Eventline pipeline. */
+/**
+ * The receipt of the last execution of this command instance through the CommandBus (which returns
+ * only the handler's result). `CommandPipeline.execute` returns its receipt and keeps none: a kept
+ * receipt lives as long as the command object.
+ */
 export function commandReceiptOf<R = unknown>(command: object): CommandReceipt<R> | undefined {
   return receipts.get(command) as CommandReceipt<R> | undefined;
 }

@@ -1,5 +1,6 @@
 import { CommandBus } from '@nestjs/cqrs';
 import { CommandPipeline } from '../commands/command-pipeline';
+import { storeCommandReceipt } from '../commands/command-receipt';
 
 const INSTALLED = Symbol('eventline.pipeline-installed');
 
@@ -12,8 +13,12 @@ export function installCommandPipeline(bus: CommandBus, pipeline: CommandPipelin
   const target = bus as CommandBus & { [INSTALLED]?: true };
   if (target[INSTALLED]) return;
   const execute = bus.execute.bind(bus) as (command: object, context?: unknown) => Promise<unknown>;
-  const wrapped = async (command: object, context?: unknown): Promise<unknown> =>
-    (await pipeline.execute(command, () => execute(command, context))).result;
+  const wrapped = async (command: object, context?: unknown): Promise<unknown> => {
+    const receipt = await pipeline.execute(command, () => execute(command, context));
+    // The bus returns only the result: the receipt waits on the command for CommandGateway.
+    storeCommandReceipt(command, receipt);
+    return receipt.result;
+  };
   Object.defineProperty(target, 'execute', { value: wrapped, configurable: true, writable: true });
   Object.defineProperty(target, INSTALLED, { value: true });
 }
