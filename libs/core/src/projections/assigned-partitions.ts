@@ -22,6 +22,8 @@ export class AssignedPartitions {
    */
   private readonly fromEarliest = new Set<string>();
   private rotation = 0;
+  /** A fetch moved a position past offsets without records: the group offsets are behind. */
+  private skipped = false;
 
   constructor(
     private readonly log: EventLog,
@@ -108,7 +110,10 @@ export class AssignedPartitions {
         // Below the end offset, yet nothing to read: offsets that hold no record (Kafka's commit
         // markers and aborted transactions, a compacted-away tail). Move past them, as Kafka's own
         // consumers do, or the partition shows lag for ever and its long polls return at once.
-        if (Number.isFinite(end)) this.positions.set(partitionId(tp), end);
+        if (Number.isFinite(end)) {
+          this.positions.set(partitionId(tp), end);
+          this.skipped = true;
+        }
         continue;
       }
       batch.push({ topic: tp.topic, partition: tp.partition, records });
@@ -147,6 +152,13 @@ export class AssignedPartitions {
       const beginOffset = Number(error.details?.beginOffset);
       throw new ProjectionHistoryGapError(this.projection, tp.topic, tp.partition, offset, beginOffset);
     }
+  }
+
+  /** Whether a fetch moved a position without a batch since the last call (the group offsets need a commit). */
+  takeSkipped(): boolean {
+    const skipped = this.skipped;
+    this.skipped = false;
+    return skipped;
   }
 
   /** The positions as group offsets (informational: tools show lag from them). */

@@ -192,6 +192,7 @@ export class ProjectionRunner<M = unknown> {
         }
         const batchSize = this.options.batchSize ?? 500;
         const batch = await this.assigned.fetch(batchSize);
+        if (this.assigned.takeSkipped()) this.offsetsDirty = true;
         if (batch.length === 0) {
           await this.commitOffsets(true);
           const maxWaitMs = this.options.maxWaitMs ?? 500;
