@@ -19,7 +19,7 @@ export async function checkLedger(
   client: LedgerClient,
   accounts: readonly SeededAccount[],
   acknowledged: Acknowledged,
-  quiescence: { partitions?: number } = {},
+  quiescence: { partitions?: number; timeoutMs?: number } = {},
 ): Promise<ReadModels> {
   await client.quiescent([...acknowledged.transfers.keys()], quiescence);
   const expected = new Map(accounts.map((a) => [a.id, acknowledged.direct.get(a.id) ?? 0]));
