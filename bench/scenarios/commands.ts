@@ -15,6 +15,7 @@ import { registerScenario } from '../registry';
 import { timeVariants, Variant } from '../measure';
 import { formatCount, formatNumber, formatStats, quantile, summarize } from '../stats';
 import { uniformSampler, zipfSampler } from '../zipf';
+import { GcWindow, watchGc } from '../gc-watch';
 import { BenchSize, ResultRow, Scenario, ScenarioContext, ScenarioResult } from '../types';
 
 /**
@@ -229,6 +230,10 @@ interface LatencyRun {
   /** Commands due in the warm-up window (the cold start). */
   readonly coldLatenciesMs: number[];
   readonly retries: number;
+  /** GC pauses of the measured window, from its first arrival to its last acknowledgement. */
+  readonly gc: GcWindow;
+  /** CPU time (user + system) of this process per measured command, µs. */
+  readonly cpuUsPerCommand: number;
 }
 
 /**
@@ -254,6 +259,8 @@ async function openLoop(
     const failures: unknown[] = [];
     let measuredFrom = 0;
     let lastDone = 0;
+    let stopGc: (() => GcWindow) | undefined;
+    let cpuFrom = process.cpuUsage();
     const start = performance.now();
     await new Promise<void>((resolve) => {
       let sent = 0;
@@ -266,7 +273,11 @@ async function openLoop(
         while (sent < due) {
           const scheduled = start + (sent * 1000) / rate;
           const into = sent < warm ? coldLatenciesMs : latenciesMs;
-          if (sent === warm) measuredFrom = scheduled;
+          if (sent === warm) {
+            measuredFrom = scheduled;
+            stopGc = watchGc();
+            cpuFrom = process.cpuUsage();
+          }
           send(side, commands[sent++]).then(
             () => ((lastDone = performance.now()), into.push(lastDone - scheduled), finish()),
             (error) => (failures.push(error), finish()),
@@ -276,6 +287,8 @@ async function openLoop(
       };
       tick();
     });
+    const cpu = process.cpuUsage(cpuFrom);
+    const gc = stopGc!();
     if (failures.length > 0) throw failures[0];
     const elapsed = (lastDone - measuredFrom) / 1000;
     return {
@@ -284,6 +297,8 @@ async function openLoop(
       latenciesMs,
       coldLatenciesMs,
       retries: side.attempts - total,
+      gc,
+      cpuUsPerCommand: (cpu.user + cpu.system) / latenciesMs.length,
     };
   } finally {
     await closeSide(side);
@@ -419,6 +434,23 @@ async function run(context: ScenarioContext): Promise<ScenarioResult> {
         runs.map((r) => r.achievedRate),
         'commands/s',
       ),
+      // What the tail waits out: GC pauses in the measured window, and the CPU each command costs.
+      gcMsPer1kCommands: summarize(
+        runs.map((r) => ((r.gc.minorMs + r.gc.majorMs) * 1000) / r.latenciesMs.length),
+        'ms',
+      ),
+      scavengesPer1kCommands: summarize(
+        runs.map((r) => (r.gc.minor * 1000) / r.latenciesMs.length),
+        'scavenges',
+      ),
+      maxGcPauseMs: summarize(
+        runs.map((r) => r.gc.maxPauseMs),
+        'ms',
+      ),
+      cpuUsPerCommand: summarize(
+        runs.map((r) => r.cpuUsPerCommand),
+        'µs',
+      ),
     };
     rows.push({
       id: `latency/${fraction * 100}pct`,
@@ -431,7 +463,7 @@ async function run(context: ScenarioContext): Promise<ScenarioResult> {
       `latency at ${fraction * 100}% of max`,
       `open loop, ${formatCount(rate)} commands/s for ${sizes.latencySeconds} s`,
       `p50 ${ms(metrics.p50.median)} · p99 ${ms(metrics.p99.median)} · p99.9 ${ms(metrics.p999.median)} ms`,
-      `medians of ${runs.length} runs (p99 ${ms(metrics.p99.min)}–${ms(metrics.p99.max)} ms), after ${sizes.warmupSeconds} s of warm-up at the same rate; achieved ${formatCount(metrics.achievedPerSec.median)}/s`,
+      `medians of ${runs.length} runs (p99 ${ms(metrics.p99.min)}–${ms(metrics.p99.max)} ms), after ${sizes.warmupSeconds} s of warm-up at the same rate; achieved ${formatCount(metrics.achievedPerSec.median)}/s; GC ${ms(metrics.gcMsPer1kCommands.median)} ms per 1k commands (${formatNumber(metrics.scavengesPer1kCommands.median, 1)} scavenges), longest pause ${ms(metrics.maxGcPauseMs.median)} ms; ${formatNumber(metrics.cpuUsPerCommand.median, 0)} µs CPU per command`,
     ]);
     const cold = {
       p50: pct(0.5, (r) => r.coldLatenciesMs),

@@ -89,6 +89,11 @@ describe('benchmark harness', () => {
       expect(p50.median).toBeGreaterThan(0);
       expect(p99.median).toBeGreaterThanOrEqual(p50.median);
       expect(p999.median).toBeGreaterThanOrEqual(p99.median);
+      // The evidence beside the percentiles: GC pauses and CPU per command in the measured window.
+      const { gcMsPer1kCommands, maxGcPauseMs, cpuUsPerCommand } = byId.get(id)!.metrics;
+      expect(gcMsPer1kCommands.median).toBeGreaterThanOrEqual(0);
+      expect(maxGcPauseMs.median).toBeGreaterThanOrEqual(0);
+      expect(cpuUsPerCommand.median).toBeGreaterThan(0);
       // The warm-up window (the cold start) is reported on its own row, not mixed into the measured one.
       const cold = byId.get(`${id}/cold-start`)!.metrics;
       expect(cold.p50.median).toBeGreaterThan(0);
