@@ -1,5 +1,5 @@
 import { Consumer, FetchIsolationLevels, ListOffsetTimestamps } from '@platformatic/kafka';
-import { OffsetOutOfRangeError } from '@eventline/core';
+import { OffsetOutOfRangeError, UnavailableError } from '@eventline/core';
 import { hasKafkaError, toEventlineError } from './kafka-errors';
 import { rawFetch, RawFetchResponse } from './raw-fetch';
 import { DecodedChunk, decodeCommitted } from './record-batch-decoder';
@@ -75,8 +75,15 @@ export class PartitionReader {
         await new Promise((resolve) => setTimeout(resolve, LEADERSHIP_RETRY_MS));
       }
     }
-    const answer = response.responses[0]?.partitions[0];
-    if (!answer) return { records: [], next: offset, bytesPerOffset: 0, lastStable: offset };
+    const answer = response.responses[0]?.partitions.find((p) => p.partitionIndex === partition);
+    // Never an empty read for a missing answer: an empty read below the end offset means "nothing
+    // committed up to the end" to a projection, which then moves its position past it.
+    if (!answer) {
+      throw new UnavailableError(
+        `Kafka answered a fetch of ${topic}/${partition} at offset ${offset} without that partition. Retry the read; if it persists, check the broker logs.`,
+        { topic, partition, offset },
+      );
+    }
     const chunk = decodeCommitted(answer.records, answer.abortedTransactions, {
       topic,
       partition,
