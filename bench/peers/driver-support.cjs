@@ -43,6 +43,7 @@ async function runWorkload(workload, execute, settle) {
   await settle();
   rejected = 0;
   const latencies = [];
+  const cpuAtStart = process.cpuUsage();
   const started = process.hrtime.bigint();
   for (const c of workload.commands) {
     const t = process.hrtime.bigint();
@@ -52,10 +53,12 @@ async function runWorkload(workload, execute, settle) {
   const commandsSeconds = Number(process.hrtime.bigint() - started) / 1e9;
   await settle();
   const endToEndSeconds = Number(process.hrtime.bigint() - started) / 1e9;
+  const cpu = process.cpuUsage(cpuAtStart);
   return {
     commands: workload.commands.length,
     commandsSeconds,
     endToEndSeconds,
+    cpuSeconds: (cpu.user + cpu.system) / 1e6,
     latencyMs: {
       p50: percentile(latencies, 0.5),
       p99: percentile(latencies, 0.99),

@@ -84,6 +84,7 @@ async function main(): Promise<void> {
   rejected = 0;
 
   const latencies: number[] = [];
+  const cpuAtStart = process.cpuUsage();
   const started = process.hrtime.bigint();
   for (const c of workload.commands) {
     const t = process.hrtime.bigint();
@@ -94,6 +95,7 @@ async function main(): Promise<void> {
   // Read-your-writes on the last command's events: the projection has then applied everything before them too.
   if (project) await runner.waitFor(allPartitionsEnd(await log.offsets('account.events')), 600_000);
   const endToEndSeconds = Number(process.hrtime.bigint() - started) / 1e9;
+  const cpu = process.cpuUsage(cpuAtStart);
   const rssMiB = process.memoryUsage().rss / 2 ** 20;
 
   // What a power loss could cost the read model (the log keeps synchronous=FULL): read back, not assumed.
@@ -118,6 +120,7 @@ async function main(): Promise<void> {
     commands: workload.commands.length,
     commandsSeconds,
     endToEndSeconds,
+    cpuSeconds: (cpu.user + cpu.system) / 1e6,
     latencyMs: {
       p50: percentile(latencies, 0.5),
       p99: percentile(latencies, 0.99),

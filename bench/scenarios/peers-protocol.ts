@@ -28,6 +28,11 @@ export interface DriverResult {
   readonly commandsSeconds: number;
   /** From the first timed command until the read model holds every event (= commandsSeconds for inline projections). */
   readonly endToEndSeconds: number;
+  /**
+   * CPU time of the driver process (user + system, every thread: libuv's pool too) over the same
+   * span: what the work costs, whatever else runs on the machine.
+   */
+  readonly cpuSeconds: number;
   readonly latencyMs: { readonly p50: number; readonly p99: number; readonly p999: number };
   readonly readModel: { readonly accounts: number; readonly totalBalance: number; readonly events: number };
   readonly rejected: number;

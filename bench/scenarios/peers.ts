@@ -176,10 +176,15 @@ async function run(context: ScenarioContext): Promise<ScenarioResult> {
   const statsOf = (runs: DriverResult[], pick: (r: DriverResult) => number, unit: string): Stats =>
     summarize(runs.map(pick), unit);
   const endToEnd = new Map<SystemSpec, Stats>();
+  const perCpuSecond = new Map<SystemSpec, Stats>();
   for (const spec of systems) {
     endToEnd.set(
       spec,
       statsOf(results.get(spec)!, (r) => r.commands / r.endToEndSeconds, 'commands/s'),
+    );
+    perCpuSecond.set(
+      spec,
+      statsOf(results.get(spec)!, (r) => r.commands / r.cpuSeconds, 'commands/cpu-s'),
     );
   }
   for (const spec of systems) {
@@ -191,6 +196,7 @@ async function run(context: ScenarioContext): Promise<ScenarioResult> {
     const metrics = {
       endToEndCommandsPerSec: endToEnd.get(spec)!,
       acknowledgedCommandsPerSec: statsOf(runs, (r) => r.commands / r.commandsSeconds, 'commands/s'),
+      commandsPerCpuSecond: statsOf(runs, (r) => r.commands / r.cpuSeconds, 'commands/cpu-s'),
       projectedEventsPerSec: statsOf(runs, (r) => workload.expected.events / r.endToEndSeconds, 'events/s'),
       latencyP50Ms: statsOf(runs, (r) => r.latencyMs.p50, 'ms'),
       latencyP99Ms: statsOf(runs, (r) => r.latencyMs.p99, 'ms'),
@@ -200,6 +206,8 @@ async function run(context: ScenarioContext): Promise<ScenarioResult> {
     };
     const ratio =
       spec.peer && baseline ? endToEnd.get(baseline)!.median / metrics.endToEndCommandsPerSec.median : 1;
+    const cpuRatio =
+      spec.peer && baseline ? perCpuSecond.get(baseline)!.median / metrics.commandsPerCpuSecond.median : 1;
     rows.push({
       id: idOf(spec),
       params: {
@@ -211,7 +219,7 @@ async function run(context: ScenarioContext): Promise<ScenarioResult> {
         ...Object.fromEntries(Object.entries(runs[0].facts).map(([k, v]) => [k, String(v)])),
       },
       metrics,
-      derived: { eventlineOverPeer: ratio },
+      derived: { eventlineOverPeer: ratio, eventlineOverPeerPerCpuSecond: cpuRatio },
     });
     table.push([
       spec.projection === false
@@ -222,11 +230,12 @@ async function run(context: ScenarioContext): Promise<ScenarioResult> {
       spec.backend === 'sqlite' ? 'SQLite' : 'PostgreSQL',
       formatStats(metrics.endToEndCommandsPerSec),
       formatCount(metrics.acknowledgedCommandsPerSec.median),
+      formatCount(metrics.commandsPerCpuSecond.median),
       formatCount(metrics.projectedEventsPerSec.median),
       `${metrics.latencyP50Ms.median.toFixed(2)} / ${metrics.latencyP99Ms.median.toFixed(1)} / ${metrics.latencyP999Ms.median.toFixed(1)}`,
       `${metrics.rssMiB.median.toFixed(0)} (${signed(metrics.rssGrowthMiB.median)})`,
       spec.peer
-        ? `${ratio.toFixed(2)}×`
+        ? `${ratio.toFixed(2)}× (${cpuRatio.toFixed(2)}× per CPU-s)`
         : spec.projection === false || spec.readYourWrites
           ? 'diagnostic'
           : 'baseline',
@@ -236,7 +245,7 @@ async function run(context: ScenarioContext): Promise<ScenarioResult> {
   const factsBySystem = Object.fromEntries(systems.map((s) => [idOf(s), results.get(s)![0]?.facts ?? {}]));
   notes.push(
     `Workload: ${shape.accounts} accounts, keys Zipf(s=${workload.zipfExponent}), ${formatCount(shape.commands)} commands (45% deposits, 35% withdrawals, 20% transfers; ${workload.expected.rejected} rejected for insufficient funds) → ${formatCount(workload.expected.events)} events; ${shape.warmupCommands} untimed warm-up commands on other accounts first. The same commands in the same order for every system, one at a time (each awaited).`,
-    "End to end = from the first timed command until the read model holds every event (inline projections: when the last command is acknowledged; Eventline: its asynchronous projection has caught up). Ratio = Eventline end-to-end commands/s ÷ the peer's, on the same backend. Every run is checked: accounts, sum of balances, events applied and rejections must equal the sequential fold.",
+    "End to end = from the first timed command until the read model holds every event (inline projections: when the last command is acknowledged; Eventline: its asynchronous projection has caught up). Ratio = Eventline end-to-end commands/s ÷ the peer's, on the same backend; in brackets the same per CPU-second (CPU time of the driver process, all its threads, over the same span — far steadier than wall-clock figures on a shared machine; PostgreSQL's own CPU is not counted). Every run is checked: accounts, sum of balances, events applied and rejections must equal the sequential fold.",
     "What a command waits for differs, by design: a peer's acknowledgement includes its read-model update (inline projection, same transaction); Eventline's acknowledgement means the events are durable in the log, and its projection follows asynchronously (batches gather appends for up to batchLingerMs = 5 ms). The row 'each command waits for its read model' gives Eventline the peers' guarantee: every command also awaits ProjectionRunner.waitFor on its own positions (no linger while someone waits). Durability: the logs run synchronous=FULL everywhere; Emmett's read model commits with its append (FULL), Eventline's SQLite read model commits with synchronous=NORMAL (read back in the facts) — after a power loss it may lose its last transactions, checkpoint included, and the runner re-applies them from the log: nothing acknowledged is lost, the effect stays exactly-once.",
     `${repetitions} repetition(s), each system a fresh child process and fresh database; median (min–max). Latency = per command, from call to acknowledgement. RSS at the end of the run, and its growth over the driver's RSS once its modules were loaded (Eventline's floor includes ts-node's TypeScript compiler, about 50 MiB that a compiled application does not carry — compare growth, not the absolute).`,
     'Eventline: CommandPipeline (class-validator, unit of work, one atomic append with expected versions, snapshot every 100 events) on the embedded SQLite log (WAL, synchronous=FULL), ProjectionRunner into a TypeORM read model (SQLite file, or PostgreSQL in the PostgreSQL rows — its log stays on SQLite). A transfer is one command appending to both accounts atomically.',
@@ -255,6 +264,7 @@ async function run(context: ScenarioContext): Promise<ScenarioResult> {
         'Backend',
         'End-to-end commands/s median (min–max)',
         'Acknowledged commands/s',
+        'Commands per CPU-second',
         'Projected events/s',
         'Latency p50 / p99 / p99.9 ms',
         'RSS MiB at end (+ growth)',
