@@ -174,7 +174,11 @@ EOF
 
 random_cluster_id() {
   # A Kafka Uuid is 16 random bytes, base64url without padding (what `StorageTool random-uuid` prints).
-  head -c 16 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=\n'
+  # Like Kafka's Uuid.randomUuid, never one starting with '-': the format command would read it as
+  # an option ("argument --cluster-id/-t: expected one argument"; about 1 start in 64).
+  local id
+  while id="$(head -c 16 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=\n')"; [[ "$id" == -* ]]; do :; done
+  printf '%s' "$id"
 }
 
 cmd_start() {
