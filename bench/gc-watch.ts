@@ -1,4 +1,6 @@
 import { constants, PerformanceEntry, PerformanceObserver } from 'node:perf_hooks';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 
 /** Garbage-collection pauses of this process during a window (what open-loop latency waits out). */
 export interface GcWindow {
@@ -40,4 +42,18 @@ export function watchGc(): () => GcWindow {
     observer.disconnect();
     return { ...window };
   };
+}
+
+let gc: (() => void) | undefined;
+
+/**
+ * A full garbage collection now, so that a repetition does not pay for the garbage the ones before it
+ * left (JMH does the same between iterations). Uses V8's `gc()` without needing `--expose-gc`.
+ */
+export function collectGarbage(): void {
+  if (!gc) {
+    setFlagsFromString('--expose-gc');
+    gc = runInNewContext('gc') as () => void;
+  }
+  gc();
 }
