@@ -52,6 +52,7 @@ const noBroker = dedicatedBrokerUnavailable(SUITE);
     const failures: unknown[] = [];
     let restart: Promise<void> | undefined;
     let restarted = false;
+    let restartFailure: unknown;
     let afterRestart = 0;
 
     // One writer per key, each appending version after version with an expectation, until the
@@ -59,7 +60,7 @@ const noBroker = dedicatedBrokerUnavailable(SUITE);
     const writer = async (k: number): Promise<void> => {
       const key = `acc-${k}`;
       let version = 0;
-      while (!restarted || afterRestart < 20 * KEYS) {
+      while (restartFailure === undefined && (!restarted || afterRestart < 20 * KEYS)) {
         const value = `${key}#${version + 1}`;
         try {
           const { records } = await log.append({
@@ -73,7 +74,10 @@ const noBroker = dedicatedBrokerUnavailable(SUITE);
             restart = broker!
               .stop()
               .then(() => broker!.restart())
-              .then(() => void (restarted = true));
+              .then(
+                () => void (restarted = true),
+                (error: unknown) => void (restartFailure = error),
+              );
         } catch (error) {
           failures.push(error);
           // Unknown outcome: read back before retrying (the stream tells whether it was stored).
@@ -83,6 +87,7 @@ const noBroker = dedicatedBrokerUnavailable(SUITE);
     };
     await Promise.all(Array.from({ length: KEYS }, (_, k) => writer(k)));
     await restart;
+    if (restartFailure !== undefined) throw restartFailure;
 
     // Appends in flight during the outage either wait for the broker or fail, retryably.
     for (const failure of failures) {

@@ -63,10 +63,11 @@ describePostgres(SUITE, () => {
       const failures: unknown[] = [];
       let restart: Promise<void> | undefined;
       let restarted = false;
+      let restartFailure: unknown;
       let answeredAfter = 0;
       let next = 0;
       const worker = async (): Promise<void> => {
-        while (next < workload.length && answeredAfter < AFTER_RESTART) {
+        while (next < workload.length && answeredAfter < AFTER_RESTART && restartFailure === undefined) {
           const op = workload[next++];
           const reply = await client
             .send('POST', op.path, op.body, { 'Idempotency-Key': op.key })
@@ -76,10 +77,13 @@ describePostgres(SUITE, () => {
             acknowledged.record(op, reply);
             if (restarted) answeredAfter += 1;
             if (replies.size === RESTART_AFTER)
-              restart = broker!.stop().then(async () => {
-                await broker!.restart();
-                restarted = true;
-              });
+              restart = broker!.stop().then(
+                async () => {
+                  await broker!.restart();
+                  restarted = true;
+                },
+                (error: unknown) => void (restartFailure = error),
+              );
           } else {
             unanswered.push(op);
             failures.push(typeof reply === 'object' ? reply.body : reply);
@@ -89,6 +93,7 @@ describePostgres(SUITE, () => {
       };
       await Promise.all(Array.from({ length: CONCURRENCY }, worker));
       await restart;
+      if (restartFailure !== undefined) throw restartFailure;
       expect(answeredAfter).toBeGreaterThanOrEqual(AFTER_RESTART);
       // A request in flight during the outage waits for the broker or fails the retryable way:
       // 503 BACKEND_UNAVAILABLE, nothing else (no 500, no 409, no lost connection).

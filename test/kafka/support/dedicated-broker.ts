@@ -4,7 +4,7 @@
  * disturb every other suite of the run.
  */
 import { execFile, spawnSync } from 'child_process';
-import { mkdtempSync, rmSync } from 'fs';
+import { mkdtempSync, readFileSync, rmSync } from 'fs';
 import { createServer } from 'net';
 import { tmpdir } from 'os';
 import { join } from 'path';
@@ -25,19 +25,50 @@ export class DedicatedBroker {
   }
 
   /**
-   * Formats and starts a new single-node cluster. The port is the first free pair (broker and
-   * controller) from EVENTLINE_DEDICATED_KAFKA_PORT, default 29192.
+   * Formats and starts a new single-node cluster on a free pair of ports (broker, controller) from
+   * EVENTLINE_DEDICATED_KAFKA_PORT (default 29192) plus an offset from the pid, so that suites
+   * starting brokers at the same time (Jest workers) rarely pick the same pair; if they still do,
+   * the loser's start fails the cluster check and it tries the next pair.
    */
   static async start(): Promise<DedicatedBroker> {
-    const port = await freePortPair(Number(process.env.EVENTLINE_DEDICATED_KAFKA_PORT ?? 29192));
-    const broker = new DedicatedBroker(port, mkdtempSync(join(tmpdir(), 'eventline-kafka-dedicated-')));
-    await broker.kafkaSh('start', '--fresh');
-    return broker;
+    const base = Number(process.env.EVENTLINE_DEDICATED_KAFKA_PORT ?? 29192) + 2 * (process.pid % 50);
+    let failure: unknown;
+    for (let attempt = 0, from = base; attempt < 5; attempt++) {
+      const port = await freePortPair(from);
+      const broker = new DedicatedBroker(port, mkdtempSync(join(tmpdir(), 'eventline-kafka-dedicated-')));
+      try {
+        await broker.kafkaSh('start', '--fresh');
+        await broker.checkAnswering();
+        return broker;
+      } catch (error) {
+        failure = error;
+        await broker.dispose();
+        from = port + 2;
+      }
+    }
+    throw failure;
   }
 
   /** Starts the broker again on the same data directory (after `stop`). */
   async restart(): Promise<void> {
     await this.kafkaSh('start');
+    await this.checkAnswering();
+  }
+
+  /**
+   * The broker on the port is this one: its cluster id is the one formatted into our data dir
+   * (another suite's broker answering on a port we lost the race for would pass kafka.sh's probe).
+   */
+  private async checkAnswering(): Promise<void> {
+    const meta = readFileSync(join(this.dir, 'data', 'meta.properties'), 'utf8');
+    const clusterId = /^cluster\.id=(.+)$/m.exec(meta)?.[1]?.trim();
+    const { stdout } = await run(KAFKA_SH, ['status', '--dir', this.dir], {
+      env: { ...process.env, KAFKA_PORT: String(this.port) },
+      timeout: 30_000,
+    });
+    if (!clusterId || !stdout.includes(`cluster ${clusterId}`)) {
+      throw new Error(`The broker on port ${this.port} is not the one of ${this.dir}: ${stdout.trim()}`);
+    }
   }
 
   /** Controlled shutdown of this broker only (kafka.sh signals the pid it recorded for this dir). */
