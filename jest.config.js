@@ -18,4 +18,8 @@ module.exports = {
   globalTeardown: '<rootDir>/test/kafka/support/global-teardown.ts',
   moduleNameMapper: pathsToModuleNameMapper(compilerOptions.paths, { prefix: '<rootDir>/' }),
   testTimeout: 60000,
+  // Suites run in one worker process (2 cores; the Kafka suites share one broker); a worker that
+  // holds more than this after a suite is replaced, so the heap of a long run cannot pile up
+  // (a clean-clone CI run died at 4 GB). Setting it also keeps Jest from running in band.
+  workerIdleMemoryLimit: '1GB',
 };
