@@ -19,27 +19,44 @@ async function admin<T>(work: (client: Client) => Promise<T>): Promise<T> {
   }
 }
 
+/** A fresh, empty PostgreSQL database on SERVER; `drop` removes it (with any open connections). */
+export interface TestDatabase {
+  readonly name: string;
+  /** A postgres:// URL for it (DATABASE_URL). */
+  readonly url: string;
+  drop(): Promise<void>;
+}
+
 /**
- * A fresh PostgreSQL database for one fixture, dropped (with any open connections) on dispose.
- * EVENTLINE_TEST_PG_PREFIX names it apart when several people share one server.
+ * Creates `<prefix><random>`. EVENTLINE_TEST_PG_PREFIX, when set, replaces `defaultPrefix`, so
+ * people sharing one server tell their databases apart.
  */
-export async function postgresTarget(): Promise<ReadModelTarget> {
-  const prefix = process.env.EVENTLINE_TEST_PG_PREFIX ?? 'eventline_projections_';
+export async function createTestDatabase(defaultPrefix: string): Promise<TestDatabase> {
+  const prefix = process.env.EVENTLINE_TEST_PG_PREFIX ?? defaultPrefix;
   if (!/^[a-z_][a-z0-9_]*$/.test(prefix))
     throw new Error(`EVENTLINE_TEST_PG_PREFIX must be a plain lower-case SQL name, got "${prefix}".`);
-  const database = `${prefix}${randomBytes(6).toString('hex')}`;
-  await admin((c) => c.query(`CREATE DATABASE ${database}`));
+  const name = `${prefix}${randomBytes(6).toString('hex')}`;
+  await admin((c) => c.query(`CREATE DATABASE ${name}`));
+  return {
+    name,
+    url: `postgres://${SERVER.user}@${SERVER.host}:${SERVER.port}/${name}`,
+    drop: () => admin((c) => c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)).then(() => undefined),
+  };
+}
+
+/** A fresh PostgreSQL database for one fixture, dropped on dispose. */
+export async function postgresTarget(): Promise<ReadModelTarget> {
+  const database = await createTestDatabase('eventline_projections_');
   return {
     options: () => ({
       type: 'postgres',
       host: SERVER.host,
       port: SERVER.port,
       username: SERVER.user,
-      database,
+      database: database.name,
       poolSize: 4,
     }),
-    dispose: () =>
-      admin((c) => c.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`)).then(() => undefined),
+    dispose: database.drop,
   };
 }
 
