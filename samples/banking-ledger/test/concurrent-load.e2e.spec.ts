@@ -1,6 +1,6 @@
 import { RunningBank, startBank } from './support/bank-app';
 import { checkLedger } from './support/ledger-checks';
-import { Acknowledged, generateWorkload, pool, SeededAccount } from './support/workload';
+import { Acknowledged, generateWorkload, pool, SeededAccount, seedDeposits } from './support/workload';
 
 const OPERATIONS = 400;
 const CONCURRENCY = 16;
@@ -32,14 +32,7 @@ describe('banking-ledger under a concurrent load (embedded engine)', () => {
     const seed = Number(process.env.LEDGER_SEED ?? 20261126);
     const workload = [
       // Some money first, so that withdrawals and transfers have something to move.
-      ...accounts.map((a, i) => ({
-        key: `load-seed-${i}`,
-        kind: 'deposit' as const,
-        path: `/accounts/${a.id}/deposits`,
-        body: { amount: 500 },
-        accountId: a.id,
-        amount: 500,
-      })),
+      ...seedDeposits(accounts, 'load', 500),
       ...generateWorkload(accounts, OPERATIONS, seed, 'load'),
     ];
     await pool(workload, CONCURRENCY, async (op) => {

@@ -5,7 +5,14 @@ import { ChildBank, startChildBank } from './support/child-bank';
 import { checkLedger, readModels } from './support/ledger-checks';
 import { Reply } from './support/ledger-client';
 import { unappliedRecords } from './support/process-backlog';
-import { Acknowledged, generateWorkload, Operation, pool, SeededAccount } from './support/workload';
+import {
+  Acknowledged,
+  generateWorkload,
+  Operation,
+  pool,
+  SeededAccount,
+  seedDeposits,
+} from './support/workload';
 
 const OPERATIONS = 600;
 const KILL_AFTER = 150;
@@ -43,14 +50,7 @@ describe('banking-ledger crash recovery (service in a child process, SIGKILL und
       });
     }
     const workload: Operation[] = [
-      ...accounts.map((a, i) => ({
-        key: `crash-seed-${i}`,
-        kind: 'deposit' as const,
-        path: `/accounts/${a.id}/deposits`,
-        body: { amount: 800 },
-        accountId: a.id,
-        amount: 800,
-      })),
+      ...seedDeposits(accounts, 'crash', 800),
       // Transfers first: they are accepted faster than the transfer process carries them out, so
       // the kill finds it with a backlog and transfers between their debit and their credit.
       ...generateWorkload(accounts, OPERATIONS, 7, 'crash').sort(

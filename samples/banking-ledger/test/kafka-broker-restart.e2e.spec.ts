@@ -6,7 +6,13 @@ import { checkLedger } from './support/ledger-checks';
 import { Reply } from './support/ledger-client';
 import { createPostgresBankDatabase, PostgresBankDatabase } from './support/postgres-bank-database';
 import { isQuarantined } from '../../../test/kafka/support/quarantine';
-import { Acknowledged, generateWorkload, Operation, sendUntilAnswered } from './support/workload';
+import {
+  Acknowledged,
+  generateWorkload,
+  Operation,
+  sendUntilAnswered,
+  seedDeposits,
+} from './support/workload';
 
 const SUITE = 'banking-ledger on Kafka + PostgreSQL: broker restart under load';
 const RESTART_AFTER = 80; // acknowledged requests before the broker is stopped
@@ -26,7 +32,8 @@ const noBroker = dedicatedBrokerUnavailable(SUITE);
 // EVENTLINE_RUN_QUARANTINED=1 until the Kafka write lease's ambiguous-commit path is fixed (the
 // engine test test/kafka/broker-restart.test.ts finds the same bug as a duplicate keyVersion).
 const quarantined =
-  !noBroker && isQuarantined(SUITE, 'a request in flight at the broker stop can take effect twice (issue #6)');
+  !noBroker &&
+  isQuarantined(SUITE, 'a request in flight at the broker stop can take effect twice (issue #6)');
 
 describePostgres(SUITE, () => {
   let broker: DedicatedBroker | undefined;
@@ -54,14 +61,7 @@ describePostgres(SUITE, () => {
         ['USD', 0],
       ]);
       const workload: Operation[] = [
-        ...accounts.map((a, i) => ({
-          key: `restart-seed-${i}`,
-          kind: 'deposit' as const,
-          path: `/accounts/${a.id}/deposits`,
-          body: { amount: 800 },
-          accountId: a.id,
-          amount: 800,
-        })),
+        ...seedDeposits(accounts, 'restart', 800),
         ...generateWorkload(accounts, 2000, 11, 'restart'),
       ];
 

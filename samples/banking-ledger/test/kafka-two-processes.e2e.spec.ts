@@ -6,7 +6,13 @@ import { openAccounts, startKafkaChildBank } from './support/kafka-bank';
 import { checkLedger } from './support/ledger-checks';
 import { ProjectionBody, Reply } from './support/ledger-client';
 import { createPostgresBankDatabase, PostgresBankDatabase } from './support/postgres-bank-database';
-import { Acknowledged, generateWorkload, Operation, sendUntilAnswered } from './support/workload';
+import {
+  Acknowledged,
+  generateWorkload,
+  Operation,
+  sendUntilAnswered,
+  seedDeposits,
+} from './support/workload';
 
 const SUITE = 'banking-ledger on Kafka + PostgreSQL: two processes, one SIGKILLed under load';
 const OPERATIONS = 400;
@@ -63,14 +69,7 @@ describePostgres(SUITE, () => {
         ['USD', 0],
       ]);
       const workload: Operation[] = [
-        ...accounts.map((a, i) => ({
-          key: `two-seed-${i}`,
-          kind: 'deposit' as const,
-          path: `/accounts/${a.id}/deposits`,
-          body: { amount: 800 },
-          accountId: a.id,
-          amount: 800,
-        })),
+        ...seedDeposits(accounts, 'two', 800),
         ...generateWorkload(accounts, OPERATIONS, 23, 'two'),
       ];
 

@@ -67,6 +67,22 @@ const REFUSALS = new Set(['INSUFFICIENT_FUNDS', 'SAME_ACCOUNT', 'CURRENCY_MISMAT
  * What the client knows from the acknowledged replies: the net of direct deposits and withdrawals
  * per account, and the transfers that were accepted (their outcome is read once quiescent).
  */
+/** One deposit of `amount` into each account (keys `<prefix>-seed-<i>`): money for the workload to move. */
+export function seedDeposits(
+  accounts: readonly SeededAccount[],
+  prefix: string,
+  amount: number,
+): Operation[] {
+  return accounts.map((a, i) => ({
+    key: `${prefix}-seed-${i}`,
+    kind: 'deposit' as const,
+    path: `/accounts/${a.id}/deposits`,
+    body: { amount },
+    accountId: a.id,
+    amount,
+  }));
+}
+
 export class Acknowledged {
   readonly direct = new Map<string, number>();
   readonly transfers = new Map<string, Operation>();
